@@ -1,0 +1,86 @@
+//! The command line: argument parsing and output only; the work is in the library.
+
+mod datasets;
+mod evaluate;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "wassenaar",
+    version,
+    about = "Compare the export-control regimes of the Wassenaar Arrangement participants",
+    long_about = "Compare the export-control regimes of the Wassenaar Arrangement participants.\n\n\
+        Exit status: 0 success; 1 bad input or bad datasets (nothing written); 2 usage error."
+)]
+pub struct Cli {
+    /// Datasets folder [default: $WASSENAAR_DATASETS, ./datasets, or the built-in path]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub datasets: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Determine the outcome of each scenario under each selected jurisdiction
+    Evaluate(evaluate::Args),
+    /// [planned] Evaluate items × destinations × end users × end uses × jurisdictions
+    Matrix(Planned),
+    /// [planned] Agreement of each jurisdiction with a baseline (default US)
+    Align(Planned),
+    /// [planned] Rank shipping entities by licensing burden, with EAR reach
+    Route(Planned),
+    /// [planned] Write the cybersecurity-items comparison report
+    Report(Planned),
+    /// List, validate or show the datasets
+    #[command(subcommand)]
+    Datasets(datasets::Command),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Planned {
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    pub args: Vec<String>,
+}
+
+/// Runs the command line; returns the process exit status.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match dispatch(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<()> {
+    let dir = cli.datasets.unwrap_or_else(crate::data::default_dir);
+    match cli.command {
+        Command::Evaluate(args) => evaluate::run(&dir, args),
+        Command::Datasets(cmd) => datasets::run(&dir, cmd),
+        Command::Matrix(_) => planned("matrix"),
+        Command::Align(_) => planned("align"),
+        Command::Route(_) => planned("route"),
+        Command::Report(_) => planned("report"),
+    }
+}
+
+fn planned(name: &str) -> Result<()> {
+    Err(Error::Usage(format!(
+        "`wassenaar {name}` is planned (see DESIGN.md) but not built yet"
+    )))
+}

@@ -1,0 +1,12 @@
+//! The engine: compiles the datasets into dense tables once, then evaluates scenarios against
+//! them. It depends on neither polars nor plotters.
+
+mod batch;
+pub mod bitset;
+mod compile;
+mod evaluate;
+mod render;
+
+pub use compile::{Fact, FactId, Jurisdiction, Regime, World};
+pub use evaluate::{Determination, NO_ENTRY, Step};
+pub use render::{COLUMNS, Rendered};

@@ -1,0 +1,221 @@
+//! The `wassenaar` binary: the determination contract, exit codes, nothing half-written.
+
+use std::process::{Command, Output};
+
+use super::root;
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wassenaar"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const EXAMPLES: &str = "datasets/scenarios/cyber-examples.csv";
+
+#[test]
+fn evaluate_writes_the_contract_columns_in_order() {
+    let o = run(&["evaluate", EXAMPLES, "--jurisdictions", "US,DE"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let header = out.lines().next().unwrap_or_default();
+    assert_eq!(
+        header,
+        "scenario_id,jurisdiction,item,local_entry,destination,end_user,end_use,outcome,\
+         authorisation,licence_policy,conditions,reasons,citations,confidence,ear_applies"
+    );
+    // Scenario order, then the order given to --jurisdictions; an exporter gives one row.
+    let rows: Vec<&str> = out.lines().skip(1).collect();
+    assert!(rows[0].starts_with("ace-germany,US,"), "{}", rows[0]);
+    assert!(rows[1].starts_with("ace-germany,DE,"), "{}", rows[1]);
+    let de_to_us: Vec<&&str> = rows.iter().filter(|r| r.starts_with("de-to-us,")).collect();
+    assert_eq!(de_to_us.len(), 1);
+    assert!(de_to_us[0].starts_with("de-to-us,DE,"));
+    for row in &rows {
+        let outcome = row.split(',').nth(7).unwrap_or_default();
+        assert!(
+            [
+                "not-listed",
+                "no-licence-required",
+                "authorised",
+                "licence-required",
+                "prohibited",
+                "indeterminate",
+                "not-applicable"
+            ]
+            .contains(&outcome)
+                || row.contains('"'),
+            "{row}"
+        );
+    }
+}
+
+#[test]
+fn all_jurisdictions_in_ascending_code_order() {
+    let o = run(&["evaluate", "-", "--jurisdictions", "all"]);
+    // stdin is empty here: an empty file is bad input.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = run(&["evaluate", EXAMPLES]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let codes: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with("ace-germany,"))
+        .map(|l| l.split(',').nth(1).unwrap_or_default())
+        .collect();
+    let mut sorted = codes.clone();
+    sorted.sort_unstable();
+    assert_eq!(codes, sorted);
+    assert!(codes.len() >= 27, "{codes:?}");
+}
+
+#[test]
+fn output_is_identical_with_one_and_two_threads() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        for format in ["csv", "jsonl", "parquet"] {
+            let path = dir.path().join(format!("out-{threads}.{format}"));
+            let p = path.to_string_lossy().into_owned();
+            let o = run(&[
+                "evaluate",
+                EXAMPLES,
+                "--threads",
+                threads,
+                "--format",
+                format,
+                "-o",
+                &p,
+            ]);
+            assert!(o.status.success(), "{}", stderr(&o));
+            outputs.push((format, std::fs::read(&path).expect("output written")));
+        }
+    }
+    for i in 0..3 {
+        assert_eq!(
+            outputs[i].1,
+            outputs[i + 3].1,
+            "{} differs by thread count",
+            outputs[i].0
+        );
+    }
+}
+
+#[test]
+fn bad_input_exits_1_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("bad.csv");
+    std::fs::write(
+        &input,
+        "id,item,destination\na,4A005,DE\nb,4A005,Atlantis\n",
+    )
+    .expect("write");
+    let out = dir.path().join("out.csv");
+    let o = run(&[
+        "evaluate",
+        &input.to_string_lossy(),
+        "-o",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("bad.csv:3: column `destination`: unknown country"),
+        "{e}"
+    );
+    assert!(e.contains("value: `Atlantis`"), "{e}");
+    assert!(!out.exists(), "no output file on bad input");
+    assert!(
+        std::fs::read_dir(dir.path()).expect("list").count() == 1,
+        "no temporary left"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        vec!["evaluate", EXAMPLES, "--format", "xml"],
+        vec!["evaluate", EXAMPLES, "--jurisdictions", "XX"],
+        vec!["evaluate", EXAMPLES, "--format", "parquet"],
+        vec!["frobnicate"],
+        vec!["matrix"],
+        vec!["align", "--baseline", "US"],
+        vec!["route"],
+        vec!["report"],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    }
+    let o = run(&["matrix"]);
+    assert!(stderr(&o).contains("not built yet"), "{}", stderr(&o));
+    let o = run(&["--help"]);
+    let help = stdout(&o);
+    for cmd in ["evaluate", "matrix", "align", "route", "report", "datasets"] {
+        assert!(help.contains(cmd), "{cmd} in --help");
+    }
+}
+
+#[test]
+fn every_format_and_explain() {
+    for format in ["json", "jsonl", "table"] {
+        let o = run(&[
+            "evaluate",
+            EXAMPLES,
+            "--jurisdictions",
+            "US",
+            "--format",
+            format,
+            "--explain",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(!o.stdout.is_empty());
+    }
+    let o = run(&[
+        "evaluate",
+        EXAMPLES,
+        "--jurisdictions",
+        "US",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert!(v.as_array().is_some_and(|a| !a.is_empty()));
+    let o = run(&[
+        "evaluate",
+        EXAMPLES,
+        "--jurisdictions",
+        "US",
+        "--format",
+        "table",
+        "--explain",
+    ]);
+    assert!(stdout(&o).contains("because"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("15 CFR 740.22"), "{}", stdout(&o));
+}
+
+#[test]
+fn datasets_validate_and_list() {
+    let o = run(&["datasets", "validate"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("0 error(s)"), "{}", stdout(&o));
+    let o = run(&["datasets", "list"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(
+        out.contains("US") && out.contains("eCFR issue date 2026-07-23"),
+        "{out}"
+    );
+    assert!(out.contains("2025/2003"), "{out}");
+    let o = run(&["datasets", "show", "US"]);
+    assert!(stdout(&o).contains("ACE"), "{}", stdout(&o));
+}

@@ -1,0 +1,130 @@
+//! Dataset integrity: the bundled datasets validate, and a corrupted copy of each file is
+//! refused with a precise message.
+
+use std::path::Path;
+
+use wassenaar::World;
+
+use super::datasets_dir;
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read dir") {
+        let e = e.expect("entry");
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).expect("copy");
+        }
+    }
+}
+
+/// Copies the datasets, applies `edit` to one file and returns the load error.
+fn corrupt(file: &str, edit: impl Fn(String) -> String) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&datasets_dir(), dir.path());
+    let path = dir.path().join(file);
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, edit(text)).expect("write");
+    match World::load(dir.path()) {
+        Ok(_) => panic!("corrupted {file} was accepted"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn bundled_datasets_validate() {
+    let w = super::world();
+    let report = wassenaar::data::validate::validate(w);
+    assert_eq!(report.errors, 0, "{}", report.text);
+    // Every jurisdiction records its list version and date.
+    for j in &w.jurisdictions {
+        let m = &w.regimes[j.regime].meta;
+        assert!(
+            !m.list_version.is_empty() && m.list_date.len() == 10,
+            "{}",
+            j.code
+        );
+    }
+}
+
+#[test]
+fn missing_column_is_named() {
+    let e = corrupt("countries.csv", |t| {
+        t.replacen("code,name,", "code,nom,", 1)
+    });
+    assert!(
+        e.contains("countries.csv:1: column `nom`: unknown column"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unknown_country_in_a_table_is_named() {
+    let e = corrupt("us/country_groups.csv", |t| t.replacen("\nAD,", "\nQQ,", 1));
+    assert!(
+        e.contains("country_groups.csv:2: column `destination`: unknown country code"),
+        "{e}"
+    );
+    assert!(e.contains("`QQ`"), "{e}");
+}
+
+#[test]
+fn dangling_item_code_is_named() {
+    let e = corrupt("us/entries.csv", |t| {
+        t.replacen("\n4A005,4A005,", "\n4A005,4A995,", 1)
+    });
+    assert!(
+        e.contains("column `item`: item is not in the catalogue"),
+        "{e}"
+    );
+}
+
+#[test]
+fn uncited_row_and_rule_are_refused() {
+    let e = corrupt("wassenaar/participants.csv", |t| {
+        let mut r = csv::Reader::from_reader(t.as_bytes());
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(r.headers().expect("header")).expect("write");
+        for (i, rec) in r.records().enumerate() {
+            let mut rec: Vec<String> = rec.expect("record").iter().map(str::to_string).collect();
+            if i == 0
+                && let Some(last) = rec.last_mut()
+            {
+                last.clear();
+            }
+            w.write_record(&rec).expect("write");
+        }
+        String::from_utf8(w.into_inner().expect("flush")).expect("utf8")
+    });
+    assert!(e.contains("every row must cite its source"), "{e}");
+    let e = corrupt("us/rules.toml", |t| {
+        t.replacen(
+            "citation = \"15 CFR 740.22(a), (b)(1)\"",
+            "citation = \"\"",
+            1,
+        )
+    });
+    assert!(e.contains("every rule must cite its legal source"), "{e}");
+}
+
+#[test]
+fn bad_destination_expression_is_named() {
+    let e = corrupt("us/rules.toml", |t| {
+        t.replacen("\"@E1 @E2\"", "\"@E1 @E9\"", 1)
+    });
+    assert!(
+        e.contains("unknown destination group") && e.contains("`@E9`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn duplicate_place_is_refused() {
+    let e = corrupt("countries.csv", |t| {
+        let second = t.lines().nth(1).unwrap_or_default().to_string();
+        format!("{t}{second}\n")
+    });
+    assert!(e.contains("duplicate code"), "{e}");
+}

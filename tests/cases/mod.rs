@@ -1,0 +1,82 @@
+//! Shared helpers for the integration tests.
+
+mod cli;
+mod crosscheck;
+mod datasets;
+mod eu;
+mod input;
+mod us;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use wassenaar::World;
+use wassenaar::engine::Rendered;
+use wassenaar::input::{RawRecord, resolve_one};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn datasets_dir() -> PathBuf {
+    root().join("datasets")
+}
+
+/// `../shared/sources`, when present beside the checkout (CI has it; the project runs without).
+pub fn shared_sources() -> Option<PathBuf> {
+    let p = root().join("../shared/sources");
+    p.is_dir().then_some(p)
+}
+
+pub fn world() -> &'static World {
+    static WORLD: OnceLock<World> = OnceLock::new();
+    WORLD.get_or_init(|| match World::load(&datasets_dir()) {
+        Ok(w) => w,
+        Err(e) => panic!("the bundled datasets must load: {e}"),
+    })
+}
+
+/// A scenario from `key=value` pairs, as a CSV row would give it.
+pub fn scenario(pairs: &[(&str, &str)]) -> wassenaar::model::Scenario {
+    let mut cells = BTreeMap::new();
+    cells.insert("id".to_string(), "t".to_string());
+    for (k, v) in pairs {
+        cells.insert((*k).to_string(), (*v).to_string());
+    }
+    let rec = RawRecord { line: 2, cells };
+    match resolve_one(world(), "test", &rec, true) {
+        Ok(s) => s,
+        Err(e) => panic!("scenario {pairs:?} must resolve: {e}"),
+    }
+}
+
+/// The determination of one scenario under one jurisdiction.
+pub fn eval(jurisdiction: &str, pairs: &[(&str, &str)]) -> Rendered {
+    let w = world();
+    let s = scenario(pairs);
+    let j = w
+        .jurisdiction(jurisdiction)
+        .unwrap_or_else(|| panic!("jurisdiction {jurisdiction} must be modelled"));
+    let d = w.evaluate(j, &s);
+    w.render(&s, &d)
+}
+
+/// Asserts the outcome (and authorisation) and shows the rule chain on failure.
+#[track_caller]
+pub fn expect(r: &Rendered, outcome: &str, authorisation: &str) {
+    assert_eq!(
+        (r.outcome.as_str(), r.authorisation.as_str()),
+        (outcome, authorisation),
+        "\n  {} {} -> {}\n  reasons: {}\n  citations: {}\n",
+        r.jurisdiction,
+        r.item,
+        r.destination,
+        r.reasons,
+        r.citations
+    );
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
