@@ -233,9 +233,7 @@ pub fn canonical_code(input: &str) -> Option<String> {
             .or_else(|| inner.strip_prefix("FOR "))
             .unwrap_or(inner)
             .trim();
-        let target_end = inner
-            .find([' ', ',', '(', ')'])
-            .unwrap_or(inner.len());
+        let target_end = inner.find([' ', ',', '(', ')']).unwrap_or(inner.len());
         let target = canonical_simple(&inner[..target_end])?;
         return Some(format!("{base}({target})"));
     }

@@ -95,6 +95,9 @@ pub struct EntryRow {
     pub confidence: Confidence,
     /// Listed with tag `not-listed`: the row records that the list does *not* cover the item.
     pub not_listed: bool,
+    /// The folder (regime id) the row comes from: `@all` in a rule means the rows of the rule's
+    /// own folder, so a parent regime's rules do not reach an overlay's national rows.
+    pub origin: String,
 }
 
 /// A named set of destinations defined by a jurisdiction's tables (US Country Groups, chart
@@ -309,11 +312,12 @@ fn load_regime(folder: &Path, places: &Places, catalogue: &mut Catalogue) -> Res
     let entries_path = folder.join("entries.csv");
     let entries = load_entries(&entries_path, catalogue, &id)?;
     let rules_path = folder.join("rules.toml");
-    let rules: RulesFile = if rules_path.is_file() {
+    let mut rules: RulesFile = if rules_path.is_file() {
         read_toml(&rules_path)?
     } else {
         RulesFile::default()
     };
+    rules.set_origin(&id);
     let mut groups = Vec::new();
     let groups_path = folder.join("country_groups.csv");
     if groups_path.is_file() {
@@ -537,6 +541,7 @@ fn load_entries(path: &Path, catalogue: &mut Catalogue, owner: &str) -> Result<V
             excluded_end_uses: excluded,
             source: table.get(row, "source").to_string(),
             confidence,
+            origin: owner.to_string(),
         });
     }
     // National-only paragraphs (`4A005.z.1`) hang under the nearest catalogue ancestor.
@@ -671,6 +676,7 @@ fn apply_overlays(regimes: &mut [RegimeData]) -> Result<()> {
         let rules_parent = parent.rules.clone();
         let groups_parent = parent.groups.clone();
         let parent_categories = parent.meta.categories.clone();
+        let parent_gaps = parent.meta.gap.clone();
         for e in &regimes[i].entries {
             if entries
                 .iter()
@@ -703,6 +709,9 @@ fn apply_overlays(regimes: &mut [RegimeData]) -> Result<()> {
         if r.meta.categories.is_empty() {
             r.meta.categories = parent_categories;
         }
+        let own_gaps = std::mem::take(&mut r.meta.gap);
+        r.meta.gap = parent_gaps;
+        r.meta.gap.extend(own_gaps);
         regimes[p].members.retain(|m| !codes.contains(&m.code));
     }
     Ok(())

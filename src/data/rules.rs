@@ -18,6 +18,9 @@ pub struct Condition {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Requirement {
+    /// The folder the rule was written in (set by the loader).
+    #[serde(skip)]
+    pub origin: String,
     pub id: String,
     pub items: Vec<String>,
     pub destinations: String,
@@ -34,6 +37,9 @@ pub struct Requirement {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Free {
+    /// The folder the rule was written in (set by the loader).
+    #[serde(skip)]
+    pub origin: String,
     pub id: String,
     pub items: Vec<String>,
     pub destinations: String,
@@ -64,6 +70,9 @@ pub struct Restriction {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Authorisation {
+    /// The folder the rule was written in (set by the loader).
+    #[serde(skip)]
+    pub origin: String,
     pub id: String,
     pub name: String,
     pub items: Vec<String>,
@@ -92,6 +101,9 @@ pub struct Authorisation {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatchAll {
+    /// The folder the rule was written in (set by the loader).
+    #[serde(skip)]
+    pub origin: String,
     pub id: String,
     /// `all`, `listed`, `unlisted`, `unlisted-cyber-surveillance`, or item patterns.
     pub items: Vec<String>,
@@ -142,4 +154,21 @@ pub struct RulesFile {
     pub catch_all: Vec<CatchAll>,
     #[serde(default)]
     pub overlay: Vec<Overlay>,
+}
+
+impl RulesFile {
+    pub fn set_origin(&mut self, origin: &str) {
+        for r in &mut self.requirement {
+            r.origin = origin.to_string();
+        }
+        for r in &mut self.free {
+            r.origin = origin.to_string();
+        }
+        for r in &mut self.authorisation {
+            r.origin = origin.to_string();
+        }
+        for r in &mut self.catch_all {
+            r.origin = origin.to_string();
+        }
+    }
 }

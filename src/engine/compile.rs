@@ -285,13 +285,14 @@ impl Ctx<'_> {
         Ok(set)
     }
 
-    fn items(&self, rule: &str, patterns: &[String]) -> Result<ItemMatcher> {
+    fn items(&self, rule: &str, origin: &str, patterns: &[String]) -> Result<ItemMatcher> {
         let mut m = ItemMatcher {
             entries: IndexSet::with_capacity(self.entries.len()),
             items: Vec::new(),
         };
         for p in patterns {
-            let listed = |e: &EntryRow| !e.not_listed;
+            // `@all`, `@group:` and `@reason:` mean the rows of the rule's own folder.
+            let listed = |e: &EntryRow| !e.not_listed && (origin.is_empty() || e.origin == origin);
             if p == "@all" {
                 for (i, e) in self.entries.iter().enumerate() {
                     if listed(e) {
@@ -301,7 +302,7 @@ impl Ctx<'_> {
             } else if let Some(tag) = p.strip_prefix("@tag:") {
                 let mut any = false;
                 for (i, e) in self.entries.iter().enumerate() {
-                    if listed(e) && e.tags.iter().any(|t| t == tag) {
+                    if !e.not_listed && e.tags.iter().any(|t| t == tag) {
                         m.entries.insert(i);
                         any = true;
                     }
@@ -344,7 +345,7 @@ impl Ctx<'_> {
         Ok(m)
     }
 
-    fn condition(&self, rule: &str, c: &Condition) -> Result<CCondition> {
+    fn condition(&self, rule: &str, origin: &str, c: &Condition) -> Result<CCondition> {
         Ok(CCondition {
             destinations: c
                 .destinations
@@ -379,7 +380,11 @@ impl Ctx<'_> {
                     )
                 })
                 .transpose()?,
-            items: c.items.as_ref().map(|v| self.items(rule, v)).transpose()?,
+            items: c
+                .items
+                .as_ref()
+                .map(|v| self.items(rule, origin, v))
+                .transpose()?,
             deemed: c.deemed,
             transactions: c
                 .transactions
@@ -686,7 +691,7 @@ fn compile_regime(
         let c = confidence(file, &r.id, &r.confidence)?;
         requirements.push(CRequirement {
             id: r.id.clone(),
-            items: ctx.items(&r.id, &r.items)?,
+            items: ctx.items(&r.id, &r.origin, &r.items)?,
             destinations: ctx.destinations(&r.id, &r.destinations)?,
             policy: policy(file, &r.id, r.licence_policy.as_deref().unwrap_or(""))?,
             fact: interner.fact(&r.label, &r.citation, c),
@@ -701,7 +706,7 @@ fn compile_regime(
             None => r.label.clone(),
         };
         frees.push(CFree {
-            items: ctx.items(&r.id, &r.items)?,
+            items: ctx.items(&r.id, &r.origin, &r.items)?,
             destinations: ctx.destinations(&r.id, &r.destinations)?,
             fact: interner.fact(&text, &r.citation, c),
         });
@@ -727,11 +732,11 @@ fn compile_regime(
             require_citation(file, &r.id, &r.citation)?;
             let rc = confidence(file, &r.id, &r.confidence)?;
             restrictions.push(CRestriction {
-                when: ctx.condition(&r.id, &r.when)?,
+                when: ctx.condition(&r.id, &a.origin, &r.when)?,
                 unless: r
                     .unless
                     .iter()
-                    .map(|u| ctx.condition(&r.id, u))
+                    .map(|u| ctx.condition(&r.id, &a.origin, u))
                     .collect::<Result<_>>()?,
                 fact: interner.fact(&format!("{}: {}", a.id, r.label), &r.citation, rc),
             });
@@ -755,8 +760,8 @@ fn compile_regime(
         };
         authorisations.push(CAuthorisation {
             id: a.id.clone(),
-            items: ctx.items(&a.id, &a.items)?,
-            excluded: ctx.items(&a.id, &a.excluded_items)?,
+            items: ctx.items(&a.id, &a.origin, &a.items)?,
+            excluded: ctx.items(&a.id, &a.origin, &a.excluded_items)?,
             destinations: ctx.destinations(&a.id, &a.destinations)?,
             transactions,
             only_reasons: a.only_reasons.clone(),
@@ -800,8 +805,8 @@ fn compile_regime(
         };
         catch_alls.push(CCatchAll {
             class,
-            items: ctx.items(&r.id, &patterns)?,
-            when: ctx.condition(&r.id, &r.when)?,
+            items: ctx.items(&r.id, &r.origin, &patterns)?,
+            when: ctx.condition(&r.id, &r.origin, &r.when)?,
             outcome,
             policy: policy(file, &r.id, &r.licence_policy)?,
             fact: interner.fact(&text, &r.citation, c),

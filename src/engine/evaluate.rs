@@ -14,7 +14,7 @@ pub const NO_ENTRY: u32 = u32::MAX;
 
 /// One link of the rule chain: an interned fact, the list row it was about, and an outcome
 /// where the fact reports one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Step {
     pub fact: FactId,
     pub entry: u32,
@@ -32,7 +32,7 @@ impl Step {
 }
 
 /// A determination in compact form; `render` expands it into the contract's columns.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Determination {
     pub jurisdiction: usize,
     pub outcome: Outcome,
@@ -145,18 +145,25 @@ impl World {
     pub fn evaluate(&self, j: usize, s: &Scenario) -> Determination {
         let jur = &self.jurisdictions[j];
         let regime = &self.regimes[jur.regime];
-        let mut d = self.decide(j, regime, s);
+        let mut d = self.decide(j, regime, s, Some(jur.place));
         d.ear_applies = self.ear_applies(j, s, d.outcome);
         d
     }
 
-    fn decide(&self, j: usize, regime: &Regime, s: &Scenario) -> Determination {
-        let jur = &self.jurisdictions[j];
+    /// The rule chain of `regime` for `s`. `home` is the exporting state (for "not an
+    /// export"); bulk tables pass `None` and check it themselves.
+    pub(crate) fn decide(
+        &self,
+        j: usize,
+        regime: &Regime,
+        s: &Scenario,
+        home: Option<u16>,
+    ) -> Determination {
         let item = self.catalogue.get(s.item);
         let plan = &regime.plans[s.item as usize];
         let finish = |acc: Acc, entries: Vec<u32>| self.finish(j, regime, acc, entries);
 
-        if s.destination == jur.place {
+        if home == Some(s.destination) {
             let mut acc = Acc::definite(Outcome::NotApplicable);
             acc.reasons
                 .push(Step::new(regime.not_applicable_fact, NO_ENTRY));
@@ -474,7 +481,9 @@ impl World {
         // (Supp. 2 to Part 734 (a)(1)): ask the US rules about the same item.
         let mut as_us = s.clone();
         as_us.deemed = false;
-        let us_outcome = self.decide(us, us_regime, &as_us).outcome;
+        let us_outcome = self
+            .decide(us, us_regime, &as_us, Some(self.jurisdictions[us].place))
+            .outcome;
         match us_outcome {
             Outcome::NotListed | Outcome::NoLicenceRequired | Outcome::NotApplicable => Some(false),
             Outcome::Indeterminate => None,

@@ -3,10 +3,12 @@
 
 mod batch;
 pub mod bitset;
+pub mod bulk;
 mod compile;
 mod evaluate;
+pub mod matrix;
 mod render;
 
 pub use compile::{Fact, FactId, Jurisdiction, Regime, World};
 pub use evaluate::{Determination, NO_ENTRY, Step};
-pub use render::{COLUMNS, Rendered};
+pub use render::{COLUMNS, Parts, Rendered, ear_text};

@@ -65,21 +65,34 @@ impl Rendered {
     }
 }
 
+/// The columns of a determination that depend on the rule chain (not on the scenario's id,
+/// end user or end use), so bulk writers can cache them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parts {
+    pub local_entry: String,
+    pub authorisation: String,
+    pub licence_policy: String,
+    pub conditions: String,
+    pub reasons: String,
+    pub citations: String,
+}
+
 impl World {
-    fn step_text(&self, d: &Determination, s: &Scenario, step: &Step) -> String {
-        let jur = &self.jurisdictions[d.jurisdiction];
+    fn step_text(&self, j: usize, item: u32, dest: u16, step: &Step) -> String {
+        let jur = &self.jurisdictions[j];
         let regime = &self.regimes[jur.regime];
         let fact = self.fact(step.fact);
+        let item_code = self.catalogue.get(item).code.as_str();
         let entry = if step.entry == NO_ENTRY {
-            self.catalogue.get(s.item).code.as_str()
+            item_code
         } else {
             regime.entries[step.entry as usize].local_code.as_str()
         };
         let mut text = fact
             .text
-            .replace("{dest}", self.places.code(s.destination))
+            .replace("{dest}", self.places.code(dest))
             .replace("{exporter}", &jur.code)
-            .replace("{item}", &self.catalogue.get(s.item).code)
+            .replace("{item}", item_code)
             .replace("{list}", &regime.meta.list_name)
             .replace("{entry}", entry);
         if let Some(o) = step.outcome {
@@ -89,14 +102,13 @@ impl World {
         text.replace(';', ",")
     }
 
-    /// Expands `d` (a determination of scenario `s`) into the contract's columns.
-    pub fn render(&self, s: &Scenario, d: &Determination) -> Rendered {
-        let jur = &self.jurisdictions[d.jurisdiction];
-        let regime = &self.regimes[jur.regime];
+    /// Expands the rule chain of `d` as jurisdiction `j` applied it to `item` and `dest`.
+    pub fn render_parts(&self, j: usize, item: u32, dest: u16, d: &Determination) -> Parts {
+        let regime = &self.regimes[self.jurisdictions[j].regime];
         let join = |steps: &[Step]| {
             let mut parts: Vec<String> = Vec::new();
             for st in steps {
-                let t = self.step_text(d, s, st);
+                let t = self.step_text(j, item, dest, st);
                 if !parts.contains(&t) {
                     parts.push(t);
                 }
@@ -110,20 +122,13 @@ impl World {
                 citations.push(c);
             }
         }
-        Rendered {
-            scenario_id: s.id.clone(),
-            jurisdiction: jur.code.clone(),
-            item: self.catalogue.get(s.item).code.clone(),
+        Parts {
             local_entry: d
                 .entries
                 .iter()
                 .map(|&e| regime.entries[e as usize].local_code.as_str())
                 .collect::<Vec<_>>()
                 .join("; "),
-            destination: self.places.code(s.destination).to_string(),
-            end_user: s.end_user.as_str().to_string(),
-            end_use: s.end_use.as_str().to_string(),
-            outcome: d.outcome.as_str().to_string(),
             authorisation: d
                 .authorisation
                 .map(|a| regime.authorisations[a as usize].id.clone())
@@ -136,12 +141,37 @@ impl World {
                 .map(|c| c.replace(';', ","))
                 .collect::<Vec<_>>()
                 .join("; "),
-            confidence: d.confidence.as_str().to_string(),
-            ear_applies: match d.ear_applies {
-                Some(true) => "true".into(),
-                Some(false) => "false".into(),
-                None => String::new(),
-            },
         }
+    }
+
+    /// Expands `d` (a determination of scenario `s`) into the contract's columns.
+    pub fn render(&self, s: &Scenario, d: &Determination) -> Rendered {
+        let j = d.jurisdiction;
+        let p = self.render_parts(j, s.item, s.destination, d);
+        Rendered {
+            scenario_id: s.id.clone(),
+            jurisdiction: self.jurisdictions[j].code.clone(),
+            item: self.catalogue.get(s.item).code.clone(),
+            local_entry: p.local_entry,
+            destination: self.places.code(s.destination).to_string(),
+            end_user: s.end_user.as_str().to_string(),
+            end_use: s.end_use.as_str().to_string(),
+            outcome: d.outcome.as_str().to_string(),
+            authorisation: p.authorisation,
+            licence_policy: p.licence_policy,
+            conditions: p.conditions,
+            reasons: p.reasons,
+            citations: p.citations,
+            confidence: d.confidence.as_str().to_string(),
+            ear_applies: ear_text(d.ear_applies).to_string(),
+        }
+    }
+}
+
+pub fn ear_text(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "true",
+        Some(false) => "false",
+        None => "",
     }
 }

@@ -1,0 +1,237 @@
+//! Dense tables for bulk evaluation (`matrix`, `align`, the report).
+//!
+//! For each regime, destinations, end users and end uses fall into equivalence classes: two
+//! places are equivalent when every destination set the regime's rules use treats them alike.
+//! Each (regime, item) is evaluated once per class triple with the full rule chain; the
+//! determinations are interned, and a cell of the matrix is then two table lookups.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::data::catalogue::ItemId;
+use crate::data::places::PlaceId;
+use crate::engine::Determination;
+use crate::engine::compile::{CCondition, Regime, World};
+use crate::model::{EndUse, EndUser, Outcome, Scenario, Transaction};
+
+/// Jurisdiction index used in interned determinations (the cell says which jurisdiction).
+pub const ANY_JURISDICTION: usize = usize::MAX;
+
+/// A partition of `0..n` into classes with identical signatures.
+#[derive(Debug, Clone)]
+pub struct Classes {
+    pub of: Vec<u16>,
+    pub reps: Vec<usize>,
+}
+
+fn classes(n: usize, signature: impl Fn(usize) -> Vec<bool>) -> Classes {
+    let mut index: HashMap<Vec<bool>, u16> = HashMap::new();
+    let mut of = Vec::with_capacity(n);
+    let mut reps = Vec::new();
+    for i in 0..n {
+        let sig = signature(i);
+        let next = reps.len() as u16;
+        let c = *index.entry(sig).or_insert_with(|| {
+            reps.push(i);
+            next
+        });
+        of.push(c);
+    }
+    Classes { of, reps }
+}
+
+/// The classes of one regime.
+#[derive(Debug, Clone)]
+pub struct RegimeClasses {
+    pub dest: Classes,
+    pub user: Classes,
+    pub usage: Classes,
+}
+
+fn conditions(r: &Regime) -> Vec<&CCondition> {
+    let mut out = Vec::new();
+    for a in &r.authorisations {
+        for x in &a.restrictions {
+            out.push(&x.when);
+            out.extend(x.unless.iter());
+        }
+    }
+    for c in &r.catch_alls {
+        out.push(&c.when);
+    }
+    out
+}
+
+impl RegimeClasses {
+    pub fn new(world: &World, r: &Regime) -> RegimeClasses {
+        let conds = conditions(r);
+        let mut sets = Vec::new();
+        sets.extend(r.requirements.iter().map(|x| x.destinations));
+        sets.extend(r.frees.iter().map(|x| x.destinations));
+        sets.extend(r.authorisations.iter().map(|x| x.destinations));
+        sets.extend(r.overlays.iter().map(|x| x.destinations));
+        sets.extend(conds.iter().filter_map(|c| c.destinations));
+        // The US groups decide the de minimis level (E:1/E:2) for `ear_applies`.
+        for g in ["E1", "E2"] {
+            if let Some(us) = world.jurisdiction("US") {
+                let usr = &world.regimes[world.jurisdictions[us].regime];
+                if let Some(s) = usr.groups.get(g) {
+                    sets.push(*s);
+                }
+            }
+        }
+        let dest = classes(world.places.len(), |p| {
+            sets.iter().map(|s| s.contains(p as PlaceId)).collect()
+        });
+        let user_masks: Vec<u32> = conds.iter().filter_map(|c| c.end_users).collect();
+        let user = classes(EndUser::VALUES.len(), |u| {
+            let bit = EndUser::VALUES[u].bit();
+            user_masks.iter().map(|m| m & bit != 0).collect()
+        });
+        let mut use_masks: Vec<u32> = conds.iter().filter_map(|c| c.end_uses).collect();
+        use_masks.extend(r.entries.iter().map(|e| e.excluded_end_uses));
+        let usage = classes(EndUse::VALUES.len(), |u| {
+            let bit = EndUse::VALUES[u].bit();
+            use_masks.iter().map(|m| m & bit != 0).collect()
+        });
+        RegimeClasses { dest, user, usage }
+    }
+
+    pub fn cells(&self) -> usize {
+        self.dest.reps.len() * self.user.reps.len() * self.usage.reps.len()
+    }
+}
+
+/// The compiled tables for a set of items across every regime.
+pub struct Bulk<'w> {
+    pub world: &'w World,
+    pub items: Vec<ItemId>,
+    pub classes: Vec<RegimeClasses>,
+    /// Interned determinations; `jurisdiction` is `ANY_JURISDICTION`.
+    pub dets: Vec<Determination>,
+    /// `[regime][item index]` → determination ids by class cell.
+    cubes: Vec<Vec<Vec<u32>>>,
+    /// The determination for "destination is the exporting state".
+    pub not_applicable: u32,
+    pub transaction: Transaction,
+}
+
+impl<'w> Bulk<'w> {
+    pub fn new(world: &'w World, items: &[ItemId], transaction: Transaction) -> Bulk<'w> {
+        let classes: Vec<RegimeClasses> = world
+            .regimes
+            .iter()
+            .map(|r| RegimeClasses::new(world, r))
+            .collect();
+        // Evaluate every class triple of every (regime, item) in parallel.
+        let work: Vec<(usize, usize)> = (0..world.regimes.len())
+            .flat_map(|r| (0..items.len()).map(move |i| (r, i)))
+            .collect();
+        let computed: Vec<Vec<Determination>> = work
+            .par_iter()
+            .map(|&(r, i)| {
+                let regime = &world.regimes[r];
+                let c = &classes[r];
+                let mut out = Vec::with_capacity(c.cells());
+                for &d in &c.dest.reps {
+                    for &u in &c.user.reps {
+                        for &e in &c.usage.reps {
+                            let s = Scenario {
+                                id: String::new(),
+                                item: items[i],
+                                destination: d as PlaceId,
+                                end_user: EndUser::VALUES[u],
+                                end_use: EndUse::VALUES[e],
+                                exporter: None,
+                                deemed: false,
+                                us_content_pct: None,
+                                us_origin_software: false,
+                                transaction,
+                                line: 0,
+                            };
+                            out.push(world.decide(ANY_JURISDICTION, regime, &s, None));
+                        }
+                    }
+                }
+                out
+            })
+            .collect();
+        let mut dets: Vec<Determination> = Vec::new();
+        let mut index: HashMap<Determination, u32> = HashMap::new();
+        let mut intern = |d: Determination| -> u32 {
+            if let Some(&id) = index.get(&d) {
+                return id;
+            }
+            let id = dets.len() as u32;
+            index.insert(d.clone(), id);
+            dets.push(d);
+            id
+        };
+        let mut cubes = vec![Vec::with_capacity(items.len()); world.regimes.len()];
+        for ((r, _), ds) in work.iter().zip(computed) {
+            cubes[*r].push(ds.into_iter().map(&mut intern).collect());
+        }
+        let na = world.not_applicable_determination();
+        let not_applicable = intern(na);
+        Bulk {
+            world,
+            items: items.to_vec(),
+            classes,
+            dets,
+            cubes,
+            not_applicable,
+            transaction,
+        }
+    }
+
+    /// The determination id of one cell: jurisdiction `j`, `items[item]`, destination,
+    /// end user and end use (`EndUser::VALUES` / `EndUse::VALUES` indices).
+    #[inline]
+    pub fn get(&self, j: usize, item: usize, dest: PlaceId, user: usize, usage: usize) -> u32 {
+        let jur = &self.world.jurisdictions[j];
+        if jur.place == dest {
+            return self.not_applicable;
+        }
+        let c = &self.classes[jur.regime];
+        let cell = (c.dest.of[dest as usize] as usize * c.user.reps.len()
+            + c.user.of[user] as usize)
+            * c.usage.reps.len()
+            + c.usage.of[usage] as usize;
+        self.cubes[jur.regime][item][cell]
+    }
+
+    pub fn outcome(&self, det: u32) -> Outcome {
+        self.dets[det as usize].outcome
+    }
+
+    /// Number of distinct class cells evaluated with the full rule chain.
+    pub fn evaluated_cells(&self) -> usize {
+        self.cubes.iter().flatten().map(Vec::len).sum()
+    }
+}
+
+impl World {
+    /// The determination for an export to the exporting state itself.
+    pub fn not_applicable_determination(&self) -> Determination {
+        let mut d = Determination {
+            jurisdiction: ANY_JURISDICTION,
+            outcome: Outcome::NotApplicable,
+            authorisation: None,
+            policy: Default::default(),
+            confidence: crate::model::Confidence::Primary,
+            entries: Vec::new(),
+            reasons: Vec::new(),
+            conditions: Vec::new(),
+            ear_applies: None,
+        };
+        if let Some(r) = self.regimes.first() {
+            d.reasons.push(crate::engine::Step {
+                fact: r.not_applicable_fact,
+                entry: crate::engine::NO_ENTRY,
+                outcome: None,
+            });
+        }
+        d
+    }
+}
