@@ -1,7 +1,8 @@
 //! The command line: argument parsing and output only; the work is in the library.
 
 mod datasets;
-mod evaluate;
+pub mod evaluate;
+pub mod matrix;
 
 use std::path::PathBuf;
 
@@ -29,8 +30,8 @@ pub struct Cli {
 pub enum Command {
     /// Determine the outcome of each scenario under each selected jurisdiction
     Evaluate(evaluate::Args),
-    /// [planned] Evaluate items × destinations × end users × end uses × jurisdictions
-    Matrix(Planned),
+    /// Evaluate items × destinations × end users × end uses × jurisdictions (streamed)
+    Matrix(matrix::Args),
     /// [planned] Agreement of each jurisdiction with a baseline (default US)
     Align(Planned),
     /// [planned] Rank shipping entities by licensing burden, with EAR reach
@@ -72,7 +73,7 @@ fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Evaluate(args) => evaluate::run(&dir, args),
         Command::Datasets(cmd) => datasets::run(&dir, cmd),
-        Command::Matrix(_) => planned("matrix"),
+        Command::Matrix(args) => matrix::run(&dir, args),
         Command::Align(_) => planned("align"),
         Command::Route(_) => planned("route"),
         Command::Report(_) => planned("report"),
@@ -83,4 +84,20 @@ fn planned(name: &str) -> Result<()> {
     Err(Error::Usage(format!(
         "`wassenaar {name}` is planned (see DESIGN.md) but not built yet"
     )))
+}
+
+/// Runs `work` on a pool of `threads` workers (default: the global pool).
+pub fn with_threads<T: Send>(
+    threads: Option<usize>,
+    work: impl FnOnce() -> Result<T> + Send,
+) -> Result<T> {
+    match threads {
+        None => work(),
+        Some(0) => Err(Error::Usage("--threads must be at least 1".into())),
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| Error::Usage(format!("--threads: {e}")))?
+            .install(work),
+    }
 }

@@ -253,7 +253,11 @@ fn canonical_simple(s: &str) -> Option<String> {
         // WA form: 4.A.5.c
         let group = rest.first()?;
         let number = rest.get(1)?;
-        let g = group.chars().next()?.to_ascii_uppercase();
+        // Russia's list numbers the groups 1-5 (`4.1.5` = 4.A.5).
+        let g = match group.chars().next()?.to_ascii_uppercase() {
+            d @ '1'..='5' => (b'A' + (d as u8 - b'1')) as char,
+            c => c,
+        };
         if group.len() != 1 || !('A'..='E').contains(&g) {
             return None;
         }
@@ -319,6 +323,8 @@ mod tests {
             canonical_code("4D001.a (for 4A005 or 4D004)").as_deref(),
             Some("4D001.a(4A005)")
         );
+        assert_eq!(canonical_code("4.1.5").as_deref(), Some("4A005"));
+        assert_eq!(canonical_code("5.1.1.10").as_deref(), Some("5A001.10"));
         assert_eq!(canonical_code("hello"), None);
         assert_eq!(canonical_code("4A005("), None);
         assert_eq!(scomet_to_wa("8A405").as_deref(), Some("4A005"));

@@ -2,6 +2,7 @@
 //! in memory and written to a temporary file that is renamed into place, so a failed run
 //! never leaves a half-written file.
 
+pub mod matrix;
 mod parquet;
 
 use std::io::Write;

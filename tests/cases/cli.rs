@@ -148,7 +148,8 @@ fn usage_errors_exit_2() {
         vec!["evaluate", EXAMPLES, "--jurisdictions", "XX"],
         vec!["evaluate", EXAMPLES, "--format", "parquet"],
         vec!["frobnicate"],
-        vec!["matrix"],
+        vec!["matrix", "--items", "4Z999"],
+        vec!["matrix", "--format", "parquet"],
         vec!["align", "--baseline", "US"],
         vec!["route"],
         vec!["report"],
@@ -156,7 +157,7 @@ fn usage_errors_exit_2() {
         let o = run(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
     }
-    let o = run(&["matrix"]);
+    let o = run(&["route"]);
     assert!(stderr(&o).contains("not built yet"), "{}", stderr(&o));
     let o = run(&["--help"]);
     let help = stdout(&o);

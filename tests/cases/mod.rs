@@ -5,6 +5,7 @@ mod crosscheck;
 mod datasets;
 mod eu;
 mod input;
+mod national;
 mod us;
 
 use std::collections::BTreeMap;
