@@ -1,8 +1,10 @@
 //! The command line: argument parsing and output only; the work is in the library.
 
+pub mod align;
 mod datasets;
 pub mod evaluate;
 pub mod matrix;
+pub mod route;
 
 use std::path::PathBuf;
 
@@ -32,10 +34,10 @@ pub enum Command {
     Evaluate(evaluate::Args),
     /// Evaluate items × destinations × end users × end uses × jurisdictions (streamed)
     Matrix(matrix::Args),
-    /// [planned] Agreement of each jurisdiction with a baseline (default US)
-    Align(Planned),
-    /// [planned] Rank shipping entities by licensing burden, with EAR reach
-    Route(Planned),
+    /// Agreement of each jurisdiction with a baseline (default US) over the matrix
+    Align(align::Args),
+    /// Rank shipping entities by licensing burden, with EAR reach
+    Route(route::Args),
     /// [planned] Write the cybersecurity-items comparison report
     Report(Planned),
     /// List, validate or show the datasets
@@ -74,8 +76,8 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Evaluate(args) => evaluate::run(&dir, args),
         Command::Datasets(cmd) => datasets::run(&dir, cmd),
         Command::Matrix(args) => matrix::run(&dir, args),
-        Command::Align(_) => planned("align"),
-        Command::Route(_) => planned("route"),
+        Command::Align(args) => align::run(&dir, args),
+        Command::Route(args) => route::run(&dir, args),
         Command::Report(_) => planned("report"),
     }
 }
@@ -99,5 +101,26 @@ pub fn with_threads<T: Send>(
             .build()
             .map_err(|e| Error::Usage(format!("--threads: {e}")))?
             .install(work),
+    }
+}
+
+/// Writes `bytes` to `path` (atomically) or to standard output.
+pub fn emit(path: Option<&std::path::Path>, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    match path {
+        Some(p) => crate::output::write_atomic(p, bytes),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)
+                .and_then(|_| out.flush())
+                .or_else(|e| {
+                    if e.kind() == std::io::ErrorKind::BrokenPipe {
+                        Ok(())
+                    } else {
+                        Err(e)
+                    }
+                })
+                .map_err(|e| Error::io("write", std::path::Path::new("<stdout>"), e))
+        }
     }
 }

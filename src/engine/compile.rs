@@ -452,6 +452,13 @@ fn policy(file: &str, rule: &str, p: &str) -> Result<LicencePolicy> {
     })
 }
 
+fn with_note(label: &str, note: &Option<String>) -> String {
+    match note {
+        Some(n) if !n.is_empty() => format!("{label} ({n})"),
+        _ => label.to_string(),
+    }
+}
+
 fn require_citation(file: &str, rule: &str, citation: &str) -> Result<()> {
     if citation.trim().is_empty() {
         return Err(Error::dataset(
@@ -694,7 +701,7 @@ fn compile_regime(
             items: ctx.items(&r.id, &r.origin, &r.items)?,
             destinations: ctx.destinations(&r.id, &r.destinations)?,
             policy: policy(file, &r.id, r.licence_policy.as_deref().unwrap_or(""))?,
-            fact: interner.fact(&r.label, &r.citation, c),
+            fact: interner.fact(&with_note(&r.label, &r.note), &r.citation, c),
         });
     }
     let mut frees = Vec::new();
@@ -738,7 +745,11 @@ fn compile_regime(
                     .iter()
                     .map(|u| ctx.condition(&r.id, &a.origin, u))
                     .collect::<Result<_>>()?,
-                fact: interner.fact(&format!("{}: {}", a.id, r.label), &r.citation, rc),
+                fact: interner.fact(
+                    &format!("{}: {}", a.id, with_note(&r.label, &r.note)),
+                    &r.citation,
+                    rc,
+                ),
             });
         }
         let transactions = if a.transactions.is_empty() {

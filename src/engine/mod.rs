@@ -4,6 +4,7 @@
 mod batch;
 pub mod bitset;
 pub mod bulk;
+pub mod compare;
 mod compile;
 mod evaluate;
 pub mod matrix;

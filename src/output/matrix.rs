@@ -38,7 +38,7 @@ pub fn open(format: OutputFormat, path: Option<&Path>) -> Result<Box<dyn MatrixS
 
 /// A file written under a temporary name and renamed on success, or standard output.
 struct Target {
-    out: Box<dyn Write>,
+    out: Box<dyn Write + Send>,
     rename: Option<(PathBuf, PathBuf)>,
 }
 
@@ -269,62 +269,117 @@ impl CatColumn {
 
 struct ParquetSink {
     target: Option<Target>,
-    writer: Option<polars::io::parquet::write::BatchedWriter<Box<dyn Write>>>,
+    /// Row groups go to a writer thread, so encoding overlaps with computing the next chunk.
+    tx: Option<std::sync::mpsc::SyncSender<DataFrame>>,
+    worker: Option<std::thread::JoinHandle<PolarsResult<()>>>,
     cols: Vec<CatColumn>,
-    /// (det, jurisdiction, item, destination) → codes of columns 3, 8, 9, 10, 11, 12.
-    cache: HashMap<Key, [u32; 6]>,
-    /// Codes of `jurisdiction, item, destination, end_user, end_use, outcome, confidence, ear`.
-    small: HashMap<(usize, String), u32>,
-    ids: HashMap<(usize, u16, usize, usize), u32>,
+    /// Per (jurisdiction, item, destination): the determinations seen there, with the codes of
+    /// columns 3, 8, 9, 10, 11, 12 (local entry … citations). Usually one to a few entries.
+    parts: Vec<Vec<(u32, [u32; 6])>>,
+    /// Scenario ids by (item, destination, end user, end use).
+    ids: Vec<u32>,
+    /// Codes of jurisdiction (by index), item (by position), destination (by place id).
+    juris: Vec<u32>,
+    items: Vec<u32>,
+    dests: Vec<u32>,
+    /// Codes of outcome and confidence by determination id.
+    det_codes: Vec<(u32, u32)>,
+    users: Vec<u32>,
+    uses: Vec<u32>,
+    ear: [u32; 2],
+    ready: bool,
+    /// Rows accumulated for the next row group.
+    pending: usize,
 }
+
+/// Rows per Parquet row group: each group repeats the dictionaries, so fewer is faster.
+const ROW_GROUP_ROWS: usize = 1 << 20;
+
+const NONE: u32 = u32::MAX;
 
 impl ParquetSink {
     fn new(target: Target) -> Result<ParquetSink> {
         Ok(ParquetSink {
             target: Some(target),
-            writer: None,
+            tx: None,
+            worker: None,
             cols: COLUMNS.iter().map(|c| CatColumn::new(c)).collect(),
-            cache: HashMap::new(),
-            small: HashMap::new(),
-            ids: HashMap::new(),
+            parts: Vec::new(),
+            ids: Vec::new(),
+            juris: Vec::new(),
+            items: Vec::new(),
+            dests: Vec::new(),
+            det_codes: Vec::new(),
+            users: Vec::new(),
+            uses: Vec::new(),
+            ear: [0, 0],
+            ready: false,
+            pending: 0,
         })
     }
 
-    fn small(&mut self, col: usize, s: &str) -> Result<u32> {
-        if let Some(&c) = self.small.get(&(col, s.to_string())) {
-            return Ok(c);
-        }
-        let c = self.cols[col].code(s)?;
-        self.small.insert((col, s.to_string()), c);
-        Ok(c)
+    /// Interns the small vocabularies once: jurisdictions, items, places, words, outcomes.
+    fn prepare(&mut self, bulk: &Bulk<'_>) -> Result<()> {
+        let w = bulk.world;
+        let places = w.places.len();
+        self.juris = w
+            .jurisdictions
+            .iter()
+            .map(|j| self.cols[1].code(&j.code))
+            .collect::<Result<_>>()?;
+        self.items = bulk
+            .items
+            .iter()
+            .map(|&i| self.cols[2].code(&w.catalogue.get(i).code))
+            .collect::<Result<_>>()?;
+        self.dests = w
+            .places
+            .ids()
+            .map(|p| self.cols[4].code(w.places.code(p)))
+            .collect::<Result<_>>()?;
+        self.users = EndUser::VALUES
+            .iter()
+            .map(|u| self.cols[5].code(u.as_str()))
+            .collect::<Result<_>>()?;
+        self.uses = EndUse::VALUES
+            .iter()
+            .map(|u| self.cols[6].code(u.as_str()))
+            .collect::<Result<_>>()?;
+        self.det_codes = bulk
+            .dets
+            .iter()
+            .map(|d| {
+                Ok((
+                    self.cols[7].code(d.outcome.as_str())?,
+                    self.cols[13].code(d.confidence.as_str())?,
+                ))
+            })
+            .collect::<Result<_>>()?;
+        self.ear = [self.cols[14].code("")?, self.cols[14].code("true")?];
+        self.parts = vec![Vec::new(); w.jurisdictions.len() * bulk.items.len() * places];
+        self.ids =
+            vec![NONE; bulk.items.len() * places * EndUser::VALUES.len() * EndUse::VALUES.len()];
+        self.ready = true;
+        Ok(())
     }
 }
 
 impl MatrixSink for ParquetSink {
     fn write(&mut self, bulk: &Bulk<'_>, cells: &[Cell]) -> Result<()> {
+        if !self.ready {
+            self.prepare(bulk)?;
+        }
         let world = bulk.world;
+        let places = world.places.len();
+        let n_items = bulk.items.len();
+        let (n_users, n_uses) = (EndUser::VALUES.len(), EndUse::VALUES.len());
         for col in &mut self.cols {
             col.codes.reserve(cells.len());
         }
-        // Per-chunk memo of the small columns by index, to avoid string hashing per row.
-        let mut memo_j: HashMap<usize, u32> = HashMap::new();
-        let mut memo_d: HashMap<u16, u32> = HashMap::new();
-        let mut memo_det: HashMap<u32, (u32, u32)> = HashMap::new();
-        let mut memo_item: HashMap<usize, u32> = HashMap::new();
-        let users: Vec<u32> = EndUser::VALUES
-            .iter()
-            .map(|u| self.small(5, u.as_str()))
-            .collect::<Result<_>>()?;
-        let uses: Vec<u32> = EndUse::VALUES
-            .iter()
-            .map(|u| self.small(6, u.as_str()))
-            .collect::<Result<_>>()?;
-        let ear_true = self.small(14, "true")?;
-        let ear_none = self.small(14, "")?;
         for c in cells {
-            let key = (c.det, c.jurisdiction as u16, c.item as u16, c.dest);
-            let parts = match self.cache.get(&key) {
-                Some(p) => *p,
+            let slot = (c.jurisdiction * n_items + c.item) * places + c.dest as usize;
+            let parts = match self.parts[slot].iter().find(|(d, _)| *d == c.det) {
+                Some((_, p)) => *p,
                 None => {
                     let d = &bulk.dets[c.det as usize];
                     let p = world.render_parts(c.jurisdiction, bulk.items[c.item], c.dest, d);
@@ -336,63 +391,26 @@ impl MatrixSink for ParquetSink {
                         self.cols[11].code(&p.reasons)?,
                         self.cols[12].code(&p.citations)?,
                     ];
-                    self.cache.insert(key, codes);
+                    self.parts[slot].push((c.det, codes));
                     codes
                 }
             };
-            let id_key = (c.item, c.dest, c.user, c.usage);
-            let id = match self.ids.get(&id_key) {
-                Some(&i) => i,
-                None => {
-                    let i = self.cols[0].code(&scenario_id(bulk, c))?;
-                    self.ids.insert(id_key, i);
-                    i
-                }
-            };
-            let j = match memo_j.get(&c.jurisdiction) {
-                Some(&v) => v,
-                None => {
-                    let v = self.small(1, &world.jurisdictions[c.jurisdiction].code)?;
-                    memo_j.insert(c.jurisdiction, v);
-                    v
-                }
-            };
-            let item = match memo_item.get(&c.item) {
-                Some(&v) => v,
-                None => {
-                    let v = self.small(2, &world.catalogue.get(bulk.items[c.item]).code)?;
-                    memo_item.insert(c.item, v);
-                    v
-                }
-            };
-            let dest = match memo_d.get(&c.dest) {
-                Some(&v) => v,
-                None => {
-                    let v = self.small(4, world.places.code(c.dest))?;
-                    memo_d.insert(c.dest, v);
-                    v
-                }
-            };
-            let (outcome, confidence) = match memo_det.get(&c.det) {
-                Some(&v) => v,
-                None => {
-                    let d = &bulk.dets[c.det as usize];
-                    let v = (
-                        self.small(7, d.outcome.as_str())?,
-                        self.small(13, d.confidence.as_str())?,
-                    );
-                    memo_det.insert(c.det, v);
-                    v
-                }
-            };
+            let id_slot =
+                ((c.item * places + c.dest as usize) * n_users + c.user) * n_uses + c.usage;
+            let mut id = self.ids[id_slot];
+            if id == NONE {
+                id = self.cols[0].code(&scenario_id(bulk, c))?;
+                self.ids[id_slot] = id;
+            }
+            let (outcome, confidence) = self.det_codes[c.det as usize];
             let row = [
                 id,
-                j,
-                item,
+                self.juris[c.jurisdiction],
+                self.items[c.item],
                 parts[0],
-                dest,
-                users[c.user],
-                uses[c.usage],
+                self.dests[c.dest as usize],
+                self.users[c.user],
+                self.uses[c.usage],
                 outcome,
                 parts[1],
                 parts[2],
@@ -400,47 +418,79 @@ impl MatrixSink for ParquetSink {
                 parts[4],
                 parts[5],
                 confidence,
-                if ear(bulk, c).is_empty() {
-                    ear_none
-                } else {
-                    ear_true
-                },
+                self.ear[usize::from(!ear(bulk, c).is_empty())],
             ];
             for (col, v) in self.cols.iter_mut().zip(row) {
                 col.codes.push(v);
             }
         }
-        let columns: Vec<Column> = self.cols.iter_mut().map(CatColumn::take).collect();
-        let err = |e: PolarsError| Error::Output {
-            format: "parquet",
-            message: e.to_string(),
-        };
-        let df = DataFrame::new(cells.len(), columns).map_err(err)?;
-        if self.writer.is_none() {
-            let Some(target) = self.target.as_mut() else {
-                return Ok(());
-            };
-            let out = std::mem::replace(&mut target.out, Box::new(std::io::sink()));
-            self.writer = Some(ParquetWriter::new(out).batched(df.schema()).map_err(err)?);
-        }
-        if let Some(w) = self.writer.as_mut() {
-            w.write_batch(&df).map_err(err)?;
+        self.pending += cells.len();
+        if self.pending >= ROW_GROUP_ROWS {
+            self.flush()?;
         }
         Ok(())
     }
 
     fn finish(mut self: Box<Self>) -> Result<()> {
-        let err = |e: PolarsError| Error::Output {
-            format: "parquet",
-            message: e.to_string(),
-        };
-        if let Some(w) = self.writer.take() {
-            w.finish().map_err(err)?;
-            drop(w);
+        self.flush()?;
+        self.tx = None;
+        if let Some(worker) = self.worker.take() {
+            let result = worker.join().map_err(|_| Error::Output {
+                format: "parquet",
+                message: "the writer thread stopped unexpectedly".into(),
+            })?;
+            result.map_err(|e| Error::Output {
+                format: "parquet",
+                message: e.to_string(),
+            })?;
         }
         match self.target.take() {
             Some(t) => t.finish(),
             None => Ok(()),
         }
+    }
+}
+
+impl ParquetSink {
+    /// Writes the accumulated rows as one row group.
+    fn flush(&mut self) -> Result<()> {
+        if self.pending == 0 {
+            return Ok(());
+        }
+        let rows = std::mem::take(&mut self.pending);
+        let columns: Vec<Column> = self.cols.iter_mut().map(CatColumn::take).collect();
+        let err = |e: PolarsError| Error::Output {
+            format: "parquet",
+            message: e.to_string(),
+        };
+        let df = DataFrame::new(rows, columns).map_err(err)?;
+        if self.tx.is_none() {
+            let Some(target) = self.target.as_mut() else {
+                return Ok(());
+            };
+            let out = std::mem::replace(&mut target.out, Box::new(std::io::sink()));
+            let writer = ParquetWriter::new(out)
+                .with_compression(ParquetCompression::Lz4Raw)
+                .with_statistics(StatisticsOptions::empty())
+                .batched(df.schema())
+                .map_err(err)?;
+            let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(1);
+            self.worker = Some(std::thread::spawn(move || {
+                let mut writer = writer;
+                for df in rx {
+                    writer.write_batch(&df)?;
+                }
+                writer.finish()?;
+                Ok(())
+            }));
+            self.tx = Some(tx);
+        }
+        if let Some(tx) = &self.tx
+            && tx.send(df).is_err()
+        {
+            // The writer stopped: its error is reported by `finish`.
+            self.tx = None;
+        }
+        Ok(())
     }
 }

@@ -150,14 +150,14 @@ fn usage_errors_exit_2() {
         vec!["frobnicate"],
         vec!["matrix", "--items", "4Z999"],
         vec!["matrix", "--format", "parquet"],
-        vec!["align", "--baseline", "US"],
-        vec!["route"],
+        vec!["align", "--baseline", "XX"],
+        vec!["route", "--item", "4A005"],
         vec!["report"],
     ] {
         let o = run(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
     }
-    let o = run(&["route"]);
+    let o = run(&["report"]);
     assert!(stderr(&o).contains("not built yet"), "{}", stderr(&o));
     let o = run(&["--help"]);
     let help = stdout(&o);

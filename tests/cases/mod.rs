@@ -1,5 +1,6 @@
 //! Shared helpers for the integration tests.
 
+mod bulk;
 mod cli;
 mod crosscheck;
 mod datasets;

@@ -159,7 +159,48 @@ fn russia_and_belarus_need_a_licence_for_every_ccl_item() {
         expect(&r, "licence-required", "");
         assert_eq!(r.licence_policy, "denial");
     }
-    expect(&us("unlisted", "RU"), "not-listed", "");
+    // EAR99 items are caught by HTS code (Supp. 4-6 to Part 746), which no scenario carries.
+    let r = us("unlisted", "RU");
+    assert_eq!(r.outcome, "indeterminate", "{}", r.reasons);
+    // 746.8(a)(12)(i): the Russia/Belarus rule does not reach deemed exports; ACE does.
+    let r = eval(
+        "US",
+        &[
+            ("item", "4E001.c"),
+            ("destination", "RU"),
+            ("deemed", "true"),
+        ],
+    );
+    expect(&r, "authorised", "ACE");
+    // 746.8(b)(3)(vi)(A): US subsidiaries reviewed case by case.
+    let r = us_to("4A005", "RU", "us-subsidiary", "unspecified");
+    assert_eq!(
+        (r.outcome.as_str(), r.licence_policy.as_str()),
+        ("licence-required", "case-by-case")
+    );
+}
+
+/// 15 CFR 746.3(c): ACE is not among the exceptions usable for Iraq.
+#[test]
+fn iraq_excludes_ace() {
+    expect(
+        &us_to("4A005", "IQ", "financial", "unspecified"),
+        "licence-required",
+        "",
+    );
+}
+
+/// 15 CFR 740.22(c)(1)(ii)(A), (B): the carve-outs for D countries also in A:6 were narrowed in
+/// 2022 to an unknown scope, so a CSIRT in Israel doing incident response is indeterminate.
+#[test]
+fn a6_carve_outs_are_indeterminate() {
+    let r = us_to("4A005", "IL", "csirt", "incident-response");
+    assert_eq!(r.outcome, "indeterminate", "{}", r.reasons);
+    expect(
+        &us_to("4A005", "IL", "csirt", "unspecified"),
+        "licence-required",
+        "",
+    );
 }
 
 /// 15 CFR 746.6: Crimea and the so-called DNR/LNR regions are their own destinations.

@@ -1,0 +1,111 @@
+//! Benchmarks: one determination, the full cyber matrix in the engine alone, and the full
+//! cyber matrix end to end to Parquet. Run with `cargo bench`.
+
+use std::sync::OnceLock;
+
+use wassenaar::World;
+use wassenaar::cli::matrix::{CHUNK_ROWS, Dimensions};
+use wassenaar::engine::bulk::Bulk;
+use wassenaar::model::Transaction;
+use wassenaar::output::OutputFormat;
+
+fn main() {
+    divan::main();
+}
+
+fn world() -> &'static World {
+    static W: OnceLock<World> = OnceLock::new();
+    W.get_or_init(|| {
+        World::load(&wassenaar::data::default_dir()).unwrap_or_else(|e| panic!("datasets: {e}"))
+    })
+}
+
+fn cyber() -> Dimensions {
+    Dimensions {
+        items: "cyber".into(),
+        destinations: "all".into(),
+        end_users: "all".into(),
+        end_uses: "all".into(),
+        jurisdictions: "all".into(),
+        transaction: "export".into(),
+    }
+}
+
+/// One scenario under one jurisdiction with the full rule chain (US, 4A005 to China, bank).
+#[divan::bench]
+fn single_determination(b: divan::Bencher) {
+    let w = world();
+    let rec = wassenaar::input::RawRecord {
+        line: 2,
+        cells: [
+            ("id", "b"),
+            ("item", "4A005"),
+            ("destination", "CN"),
+            ("end_user", "financial"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect(),
+    };
+    let s = wassenaar::input::resolve_one(w, "bench", &rec, true).unwrap_or_else(|e| panic!("{e}"));
+    let us = w.jurisdiction("US").unwrap_or_default();
+    b.bench(|| w.evaluate(divan::black_box(us), divan::black_box(&s)));
+}
+
+/// Compiling the bulk tables for the cyber items (every class cell with the full chain).
+#[divan::bench(sample_count = 10)]
+fn cyber_tables(b: divan::Bencher) {
+    let w = world();
+    let items = cyber().items(w).unwrap_or_default();
+    b.bench(|| Bulk::new(w, &items, Transaction::Export).evaluated_cells());
+}
+
+/// The full cyber matrix, determinations only (engine alone, tables already compiled).
+#[divan::bench(sample_count = 10)]
+fn cyber_matrix_engine(b: divan::Bencher) {
+    let w = world();
+    let dims = cyber();
+    let items = dims.items(w).unwrap_or_default();
+    let spec = dims.spec(w).unwrap_or_else(|e| panic!("{e}"));
+    let bulk = Bulk::new(w, &items, Transaction::Export);
+    let total = spec.rows(items.len());
+    let mut buf = Vec::with_capacity(CHUNK_ROWS as usize);
+    b.counter(divan::counter::ItemsCount::new(total as usize))
+        .bench_local(|| {
+            let mut sum = 0u64;
+            let mut at = 0;
+            while at < total {
+                let end = (at + CHUNK_ROWS).min(total);
+                spec.dets(&bulk, at, end, &mut buf);
+                sum += buf.iter().map(|&d| d as u64).sum::<u64>();
+                at = end;
+            }
+            sum
+        });
+}
+
+/// The full cyber matrix end to end: tables, determinations, Parquet file.
+#[divan::bench(sample_count = 5)]
+fn cyber_matrix_to_parquet(b: divan::Bencher) {
+    let w = world();
+    let dims = cyber();
+    let items = dims.items(w).unwrap_or_default();
+    let spec = dims.spec(w).unwrap_or_else(|e| panic!("{e}"));
+    let total = spec.rows(items.len());
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("m.parquet");
+    b.counter(divan::counter::ItemsCount::new(total as usize))
+        .bench_local(|| {
+            let bulk = Bulk::new(w, &items, Transaction::Export);
+            let mut sink = wassenaar::output::matrix::open(OutputFormat::Parquet, Some(&path))
+                .unwrap_or_else(|e| panic!("{e}"));
+            let mut at = 0;
+            while at < total {
+                let end = (at + CHUNK_ROWS).min(total);
+                let cells = spec.chunk(&bulk, at, end);
+                sink.write(&bulk, &cells).unwrap_or_else(|e| panic!("{e}"));
+                at = end;
+            }
+            sink.finish().unwrap_or_else(|e| panic!("{e}"));
+        });
+}

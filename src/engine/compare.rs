@@ -1,0 +1,75 @@
+//! Comparisons over bulk tables: each jurisdiction against a baseline, and every pair.
+//! Pure Rust; the CLI aggregates the per-cell comparison with polars.
+
+use crate::engine::bulk::Bulk;
+use crate::engine::matrix::MatrixSpec;
+use crate::model::Outcome;
+
+/// How a jurisdiction's outcome compares with the baseline's for one scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Comparison {
+    Same = 0,
+    Stricter = 1,
+    Looser = 2,
+    Indeterminate = 3,
+    /// Either side is not an export (excluded from alignment figures).
+    NotApplicable = 4,
+}
+
+impl Comparison {
+    pub fn of(outcome: Outcome, baseline: Outcome) -> Comparison {
+        if outcome == Outcome::NotApplicable || baseline == Outcome::NotApplicable {
+            return Comparison::NotApplicable;
+        }
+        match (outcome.strictness(), baseline.strictness()) {
+            (Some(a), Some(b)) if a == b => Comparison::Same,
+            (Some(a), Some(b)) if a > b => Comparison::Stricter,
+            (Some(_), Some(_)) => Comparison::Looser,
+            _ => Comparison::Indeterminate,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Comparison::Same => "same",
+            Comparison::Stricter => "stricter",
+            Comparison::Looser => "looser",
+            Comparison::Indeterminate => "indeterminate",
+            Comparison::NotApplicable => "not-applicable",
+        }
+    }
+}
+
+/// Outcomes of every scenario (item × destination × end user × end use) for one jurisdiction,
+/// in matrix scenario order.
+pub fn outcomes(bulk: &Bulk<'_>, spec: &MatrixSpec, j: usize) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    for i in 0..bulk.items.len() {
+        for &d in &spec.destinations {
+            for &u in &spec.end_users {
+                for &e in &spec.end_uses {
+                    out.push(bulk.outcome(bulk.get(j, i, d, u, e)));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Share of scenarios where two jurisdictions give the same outcome word, among those where
+/// neither is `not-applicable`; `None` when no scenario is comparable.
+pub fn pair_agreement(a: &[Outcome], b: &[Outcome]) -> Option<f64> {
+    let mut same = 0u64;
+    let mut n = 0u64;
+    for (x, y) in a.iter().zip(b) {
+        if *x == Outcome::NotApplicable || *y == Outcome::NotApplicable {
+            continue;
+        }
+        n += 1;
+        if x == y {
+            same += 1;
+        }
+    }
+    (n > 0).then(|| same as f64 / n as f64)
+}

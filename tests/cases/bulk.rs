@@ -1,0 +1,213 @@
+//! The bulk path (`matrix`, `align`, `route`) agrees with scenario-by-scenario evaluation.
+
+use std::process::Command;
+
+use wassenaar::cli::matrix::Dimensions;
+use wassenaar::engine::bulk::Bulk;
+use wassenaar::model::{EndUse, EndUser, Scenario, Transaction};
+
+use super::{root, world};
+
+fn dims(items: &str, destinations: &str) -> Dimensions {
+    Dimensions {
+        items: items.into(),
+        destinations: destinations.into(),
+        end_users: "all".into(),
+        end_uses: "all".into(),
+        jurisdictions: "all".into(),
+        transaction: "export".into(),
+    }
+}
+
+/// Every cell of the equivalence-class tables equals the full rule chain run on that cell.
+#[test]
+fn bulk_tables_match_direct_evaluation() {
+    let w = world();
+    let d = dims(
+        "4A005,5A001.j,4E001.c,5A002,5D902",
+        "US,DE,FR,CN,IL,IR,RU,UA-43,GB,JP,IN,BR,CH,KP",
+    );
+    let items = d.items(w).expect("items");
+    let spec = d.spec(w).expect("spec");
+    let bulk = Bulk::new(w, &items, Transaction::Export);
+    let mut checked = 0;
+    for n in 0..spec.rows(items.len()) {
+        let c = spec.cell(&bulk, n);
+        let s = Scenario {
+            id: String::new(),
+            item: items[c.item],
+            destination: c.dest,
+            end_user: EndUser::VALUES[c.user],
+            end_use: EndUse::VALUES[c.usage],
+            exporter: None,
+            deemed: false,
+            us_content_pct: None,
+            us_origin_software: false,
+            transaction: Transaction::Export,
+            line: 0,
+        };
+        let direct = w.evaluate(c.jurisdiction, &s);
+        let table = &bulk.dets[c.det as usize];
+        assert_eq!(
+            direct.outcome, table.outcome,
+            "{} {:?}",
+            w.jurisdictions[c.jurisdiction].code, s
+        );
+        assert_eq!(
+            w.render_parts(c.jurisdiction, s.item, s.destination, &direct),
+            w.render_parts(c.jurisdiction, s.item, s.destination, table)
+        );
+        checked += 1;
+    }
+    assert!(checked > 20_000, "{checked}");
+}
+
+/// `align`: every agreement in [0, 1]; Switzerland (individual licence everywhere) is not in
+/// full agreement with the US; the US agrees with itself.
+#[test]
+fn align_shares_are_proportions() {
+    let w = world();
+    let us = w.jurisdiction("US").expect("US");
+    let a = wassenaar::cli::align::align(w, &dims("cyber", "all"), us, true).expect("align");
+    assert_eq!(a.rows.len(), 42);
+    for r in &a.rows {
+        for x in [r.agreement, r.stricter, r.looser, r.indeterminate] {
+            assert!((0.0..=1.0).contains(&x), "{r:?}");
+        }
+        assert!(
+            (r.agreement + r.stricter + r.looser + r.indeterminate - 1.0).abs() < 1e-9,
+            "{r:?}"
+        );
+    }
+    let ch = a.rows.iter().find(|r| r.jurisdiction == "CH").expect("CH");
+    assert!(ch.agreement < 1.0 && ch.stricter > 0.0, "{ch:?}");
+    let (codes, m) = a.pairwise.expect("pairwise");
+    let i = codes.iter().position(|c| c == "DE").expect("DE");
+    let k = codes.iter().position(|c| c == "FR").expect("FR");
+    assert_eq!(m[i][k], Some(1.0), "EU members share the regime");
+}
+
+fn route(args: &[&str]) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_wassenaar"))
+        .args(["route", "--format", "csv"])
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// `route` for 4A005 to the US: Canada (no permit, ECL s. 2(a)) before Germany (EU001)
+/// before Switzerland (individual licence under the VIM).
+#[test]
+fn route_ranks_canada_germany_switzerland() {
+    let out = route(&[
+        "--item",
+        "4A005",
+        "--destination",
+        "US",
+        "--entities",
+        "CH,DE,CA",
+    ]);
+    let order: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap_or(""))
+        .collect();
+    assert_eq!(order, ["CA", "DE", "CH"], "{out}");
+    let de = out.lines().find(|l| l.contains(",DE,")).unwrap_or_default();
+    assert!(
+        de.contains("EU001") && de.contains("party screening"),
+        "{de}"
+    );
+}
+
+/// 15 CFR 734.4(d): at 40 % US controlled content to China, the EAR follows the item from
+/// German and Japanese entities.
+#[test]
+fn route_flags_the_ear_above_de_minimis() {
+    let out = route(&[
+        "--item",
+        "4A005",
+        "--destination",
+        "CN",
+        "--entities",
+        "DE,JP",
+        "--us-content-pct",
+        "40",
+    ]);
+    for l in out.lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        assert_eq!(f[4], "true", "{l}");
+        assert_eq!(f[5], "licence-required", "{l}");
+    }
+    let out = route(&[
+        "--item",
+        "4A005",
+        "--destination",
+        "CN",
+        "--entities",
+        "DE",
+        "--us-content-pct",
+        "20",
+    ]);
+    assert!(
+        out.lines().nth(1).unwrap_or_default().contains(",false,"),
+        "{out}"
+    );
+}
+
+/// `matrix` streams the contract columns; Parquet output reads back with the same rows.
+#[test]
+fn matrix_csv_and_parquet_agree() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let run = |format: &str, file: &str| {
+        let p = dir.path().join(file);
+        let o = Command::new(env!("CARGO_BIN_EXE_wassenaar"))
+            .args([
+                "matrix",
+                "--items",
+                "4A005,5A001.j",
+                "--destinations",
+                "DE,CN,US",
+                "--jurisdictions",
+                "US,DE,CH",
+            ])
+            .args(["--format", format, "-o"])
+            .arg(&p)
+            .current_dir(root())
+            .output()
+            .expect("runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("determinations in"));
+        p
+    };
+    let csv_path = run("csv", "m.csv");
+    let pq_path = run("parquet", "m.parquet");
+    let text = std::fs::read_to_string(&csv_path).expect("csv");
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows.len(), 1 + 2 * 3 * 11 * 7 * 3);
+    assert!(rows[0].starts_with("scenario_id,jurisdiction,item,local_entry"));
+    use polars::prelude::*;
+    let file = std::fs::File::open(&pq_path).expect("parquet");
+    let df = ParquetReader::new(file).finish().expect("reads");
+    assert_eq!(df.height(), rows.len() - 1);
+    let outcome = df
+        .column("outcome")
+        .expect("col")
+        .cast(&DataType::String)
+        .expect("cast");
+    let outcomes: Vec<String> = outcome
+        .str()
+        .expect("str")
+        .iter()
+        .map(|v| v.unwrap_or("").to_string())
+        .collect();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let csv_outcomes: Vec<String> = r
+        .records()
+        .map(|x| x.expect("row")[7].to_string())
+        .collect();
+    assert_eq!(outcomes, csv_outcomes);
+}
