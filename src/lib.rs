@@ -11,6 +11,7 @@ pub mod error;
 pub mod input;
 pub mod model;
 pub mod output;
+pub mod report;
 
 pub use engine::World;
 pub use error::{Error, Result};

@@ -4,6 +4,7 @@ pub mod align;
 mod datasets;
 pub mod evaluate;
 pub mod matrix;
+pub mod report;
 pub mod route;
 
 use std::path::PathBuf;
@@ -38,17 +39,11 @@ pub enum Command {
     Align(align::Args),
     /// Rank shipping entities by licensing burden, with EAR reach
     Route(route::Args),
-    /// [planned] Write the cybersecurity-items comparison report
-    Report(Planned),
+    /// Write the cybersecurity-items comparison report (HTML, Markdown, charts, tables)
+    Report(report::Args),
     /// List, validate or show the datasets
     #[command(subcommand)]
     Datasets(datasets::Command),
-}
-
-#[derive(Debug, clap::Args)]
-pub struct Planned {
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    pub args: Vec<String>,
 }
 
 /// Runs the command line; returns the process exit status.
@@ -78,14 +73,8 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Matrix(args) => matrix::run(&dir, args),
         Command::Align(args) => align::run(&dir, args),
         Command::Route(args) => route::run(&dir, args),
-        Command::Report(_) => planned("report"),
+        Command::Report(args) => report::run(&dir, args),
     }
-}
-
-fn planned(name: &str) -> Result<()> {
-    Err(Error::Usage(format!(
-        "`wassenaar {name}` is planned (see DESIGN.md) but not built yet"
-    )))
 }
 
 /// Runs `work` on a pool of `threads` workers (default: the global pool).

@@ -33,6 +33,22 @@ pub struct Gap {
     pub affects: String,
 }
 
+/// A dated event in a regime's history (for the report's timeline and the planned `--as-of`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Milestone {
+    /// ISO date (`2014-12-31`), or year-month / year where the day is not established.
+    pub date: String,
+    /// `cyber-controls` (the intrusion-software / IP-surveillance entries take effect),
+    /// `note-4e001` (the vulnerability-disclosure note), `general-licence`, `list-update`,
+    /// `other`.
+    pub kind: String,
+    pub event: String,
+    pub source: String,
+    #[serde(default)]
+    pub confidence: Option<String>,
+}
+
 /// `regime.toml` (a regime shared by `members.csv`) or `jurisdiction.toml` (one state).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -67,6 +83,8 @@ pub struct RegimeToml {
     /// regime folder (e.g. `eu`), for this jurisdiction only.
     #[serde(default)]
     pub extends: Option<String>,
+    #[serde(default)]
+    pub milestone: Vec<Milestone>,
 }
 
 /// One exporting jurisdiction as the datasets describe it.
@@ -136,6 +154,17 @@ pub struct Participant {
 pub struct WaList {
     pub version: String,
     pub date: String,
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub history: Vec<WaEvent>,
+}
+
+/// A dated event of the Wassenaar list (`wassenaar/list.toml` `[[history]]`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct WaEvent {
+    pub date: String,
+    pub event: String,
     #[serde(default)]
     pub source: String,
 }
@@ -272,6 +301,43 @@ fn load_regime(folder: &Path, places: &Places, catalogue: &mut Catalogue) -> Res
     let meta_file = meta_path.display().to_string();
     let meta: RegimeToml = read_toml(&meta_path)?;
     let confidence = parse_confidence(meta.confidence.as_deref(), &meta_file, None)?;
+    for m in &meta.milestone {
+        const KINDS: [&str; 5] = [
+            "cyber-controls",
+            "note-4e001",
+            "general-licence",
+            "list-update",
+            "other",
+        ];
+        if !KINDS.contains(&m.kind.as_str()) {
+            return Err(Error::dataset(
+                Located::new(&meta_file, "unknown milestone kind")
+                    .column("kind")
+                    .value(m.kind.clone())
+                    .accepted(KINDS.join(", ")),
+            ));
+        }
+        let ok = m.date.split('-').enumerate().all(|(i, p)| {
+            p.chars().all(|c| c.is_ascii_digit()) && p.len() == if i == 0 { 4 } else { 2 }
+        }) && m.date.split('-').count() <= 3;
+        if !ok {
+            return Err(Error::dataset(
+                Located::new(
+                    &meta_file,
+                    "milestone date is not YYYY, YYYY-MM or YYYY-MM-DD",
+                )
+                .column("date")
+                .value(m.date.clone()),
+            ));
+        }
+        parse_confidence(m.confidence.as_deref(), &meta_file, None)?;
+        if m.source.trim().is_empty() {
+            return Err(Error::dataset(
+                Located::new(&meta_file, "every milestone must cite its source")
+                    .value(m.event.clone()),
+            ));
+        }
+    }
     let folder_name = folder
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

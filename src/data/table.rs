@@ -1,5 +1,7 @@
-//! Reading CSV tables with located errors: file, line, column, value.
+//! Reading CSV tables with located errors: file, line, column, value. `CsvStream` reads one
+//! record at a time (scenario files of any length); `Table` reads a whole dataset file.
 
+use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Error, Located, Result};
@@ -29,50 +31,72 @@ pub struct Columns<'a> {
     pub open: bool,
 }
 
-impl Table {
-    pub fn read_path(path: &Path, columns: &Columns<'_>) -> Result<Table> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-        Table::parse(&path.display().to_string(), &bytes, columns, Error::dataset)
-    }
+/// A CSV file read record by record: the header is checked on open, each record when read.
+pub struct CsvStream<R: Read> {
+    pub file: String,
+    pub headers: Vec<String>,
+    reader: csv::Reader<R>,
+    record: csv::ByteRecord,
+    wrap: fn(Located) -> Error,
+    /// The csv reader counts lines one short after a CRLF header; corrected here.
+    crlf: bool,
+}
 
-    /// Parses CSV bytes. `wrap` decides whether problems are input or dataset errors.
-    pub fn parse(
+/// Whether the text's first line ends with CRLF (judged from a prefix of the file).
+pub fn starts_crlf(prefix: &[u8]) -> bool {
+    prefix
+        .iter()
+        .position(|&b| b == b'\n')
+        .is_some_and(|i| i > 0 && prefix[i - 1] == b'\r')
+}
+
+impl<R: Read> CsvStream<R> {
+    pub fn new(
         file: &str,
-        bytes: &[u8],
+        input: R,
         columns: &Columns<'_>,
         wrap: fn(Located) -> Error,
-    ) -> Result<Table> {
+        crlf: bool,
+    ) -> Result<Self> {
         let at = |msg: &str| Located::new(file, msg);
-        if bytes.is_empty() || bytes.iter().all(|b| b.is_ascii_whitespace()) {
-            return Err(wrap(
-                at("the file is empty: a header row is required").accepted(format!(
-                    "a header with the columns {}",
-                    columns.required.join(", ")
-                )),
-            ));
-        }
-        if bytes.contains(&0) {
-            let line = 1 + bytes
-                .iter()
-                .position(|&b| b == 0)
-                .map(|p| bytes[..p].iter().filter(|&&b| b == b'\n').count())
-                .unwrap_or(0) as u64;
-            return Err(wrap(
-                at("the file contains a NUL byte: it looks binary, not CSV text").line(line),
-            ));
-        }
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(bytes);
-        let mut records = reader.byte_records();
-        let header = match records.next() {
-            Some(Ok(h)) => h,
-            Some(Err(e)) => return Err(wrap(csv_error(file, &e))),
-            None => return Err(wrap(at("the file is empty: a header row is required"))),
-        };
+            .from_reader(input);
+        let mut header = csv::ByteRecord::new();
+        match reader.read_byte_record(&mut header) {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(wrap(
+                    at("the file is empty: a header row is required").accepted(format!(
+                        "a header with the columns {}",
+                        columns.required.join(", ")
+                    )),
+                ));
+            }
+            Err(e) => return Err(wrap(csv_error(file, &e))),
+        }
+        if header.len() == 1
+            && header
+                .get(0)
+                .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
+        {
+            return Err(wrap(
+                at("the file is empty: a header row is required")
+                    .line(1)
+                    .accepted(format!(
+                        "a header with the columns {}",
+                        columns.required.join(", ")
+                    )),
+            ));
+        }
         let mut headers = Vec::with_capacity(header.len());
         for (i, raw) in header.iter().enumerate() {
+            if raw.contains(&0) {
+                return Err(wrap(
+                    at("the file contains a NUL byte: it looks binary, not CSV text").line(1),
+                ));
+            }
             let name = std::str::from_utf8(raw).map_err(|_| {
                 wrap(
                     at("the header is not valid UTF-8")
@@ -122,47 +146,95 @@ impl Table {
                 ));
             }
         }
-        let mut rows = Vec::new();
-        for record in records {
-            let record = record.map_err(|e| wrap(csv_error(file, &e)))?;
-            let line = record.position().map(|p| p.line()).unwrap_or(0);
-            if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
+        Ok(CsvStream {
+            file: file.to_string(),
+            headers,
+            reader,
+            record: csv::ByteRecord::new(),
+            wrap,
+            crlf,
+        })
+    }
+
+    /// The next non-blank record, checked: field count, UTF-8, NUL bytes, field size.
+    pub fn next_row(&mut self) -> Option<Result<Row>> {
+        let wrap = self.wrap;
+        loop {
+            match self.reader.read_byte_record(&mut self.record) {
+                Ok(false) => return None,
+                Err(e) => return Some(Err(wrap(csv_error(&self.file, &e)))),
+                Ok(true) => {}
+            }
+            let r = &self.record;
+            let line = r.position().map(|p| p.line()).unwrap_or(0) + u64::from(self.crlf);
+            if r.len() == 1
+                && r.get(0)
+                    .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
+            {
                 continue; // a blank line
             }
-            if record.len() != headers.len() {
+            return Some(self.check(line));
+        }
+    }
+
+    fn check(&self, line: u64) -> Result<Row> {
+        let wrap = self.wrap;
+        let r = &self.record;
+        let at = |msg: &str| Located::new(&self.file, msg).line(line);
+        if r.iter().any(|f| f.contains(&0)) {
+            return Err(wrap(at(
+                "the row contains a NUL byte: it looks binary, not CSV text",
+            )));
+        }
+        if r.len() != self.headers.len() {
+            return Err(wrap(at(&format!(
+                "this row has {} fields but the header has {}",
+                r.len(),
+                self.headers.len()
+            ))));
+        }
+        let mut fields = Vec::with_capacity(r.len());
+        for (i, raw) in r.iter().enumerate() {
+            if raw.len() > MAX_FIELD_BYTES {
                 return Err(wrap(
-                    at(&format!(
-                        "this row has {} fields but the header has {}",
-                        record.len(),
-                        headers.len()
-                    ))
-                    .line(line),
+                    at(&format!("field longer than {MAX_FIELD_BYTES} bytes"))
+                        .column(self.headers[i].clone()),
                 ));
             }
-            let mut fields = Vec::with_capacity(record.len());
-            for (i, raw) in record.iter().enumerate() {
-                if raw.len() > MAX_FIELD_BYTES {
-                    return Err(wrap(
-                        at(&format!("field longer than {MAX_FIELD_BYTES} bytes"))
-                            .line(line)
-                            .column(headers[i].clone()),
-                    ));
-                }
-                let text = std::str::from_utf8(raw).map_err(|_| {
-                    wrap(
-                        at("field is not valid UTF-8 text")
-                            .line(line)
-                            .column(headers[i].clone())
-                            .value(String::from_utf8_lossy(raw).into_owned()),
-                    )
-                })?;
-                fields.push(text.trim().to_string());
-            }
-            rows.push(Row { line, fields });
+            let text = std::str::from_utf8(raw).map_err(|_| {
+                wrap(
+                    at("field is not valid UTF-8 text")
+                        .column(self.headers[i].clone())
+                        .value(String::from_utf8_lossy(raw).into_owned()),
+                )
+            })?;
+            fields.push(text.trim().to_string());
+        }
+        Ok(Row { line, fields })
+    }
+}
+
+impl Table {
+    pub fn read_path(path: &Path, columns: &Columns<'_>) -> Result<Table> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+        Table::parse(&path.display().to_string(), &bytes, columns, Error::dataset)
+    }
+
+    /// Parses CSV bytes. `wrap` decides whether problems are input or dataset errors.
+    pub fn parse(
+        file: &str,
+        bytes: &[u8],
+        columns: &Columns<'_>,
+        wrap: fn(Located) -> Error,
+    ) -> Result<Table> {
+        let mut stream = CsvStream::new(file, bytes, columns, wrap, starts_crlf(bytes))?;
+        let mut rows = Vec::new();
+        while let Some(row) = stream.next_row() {
+            rows.push(row?);
         }
         Ok(Table {
             file: file.to_string(),
-            headers,
+            headers: stream.headers,
             rows,
         })
     }
@@ -201,7 +273,9 @@ fn describe_csv(e: &csv::Error) -> String {
         csv::ErrorKind::Utf8 { err, .. } => format!("invalid UTF-8 in field {}", err.field() + 1),
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => format!("row has {len} fields, expected {expected_len}"),
+        } => {
+            format!("row has {len} fields, expected {expected_len}")
+        }
         _ => e.to_string().to_lowercase(),
     }
 }

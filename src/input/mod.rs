@@ -3,8 +3,8 @@
 //! value and what is accepted.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::Read;
-use std::path::Path;
+
+pub mod stream;
 
 use crate::data::table::{Columns, Table};
 use crate::engine::World;
@@ -24,7 +24,7 @@ pub const SCENARIO_COLUMNS: [&str; 10] = [
     "us_origin_software",
     "transaction",
 ];
-const REQUIRED: [&str; 3] = ["id", "item", "destination"];
+pub(crate) const REQUIRED: [&str; 3] = ["id", "item", "destination"];
 
 /// Largest scenario file read whole (bytes).
 pub const MAX_INPUT_BYTES: u64 = 512 * 1024 * 1024;
@@ -55,39 +55,6 @@ impl Format {
             Format::Csv
         }
     }
-}
-
-/// Reads scenario records from `path` (`-` = standard input, CSV).
-pub fn read_records(path: &str) -> Result<(String, Vec<RawRecord>)> {
-    let (name, bytes) = if path == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .take(MAX_INPUT_BYTES)
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::io("read", Path::new("<stdin>"), e))?;
-        ("<stdin>".to_string(), buf)
-    } else {
-        let p = Path::new(path);
-        let meta = std::fs::metadata(p).map_err(|e| Error::io("read", p, e))?;
-        if meta.is_dir() {
-            return Err(Error::input(Located::new(
-                path,
-                "is a folder, not a scenario file",
-            )));
-        }
-        if meta.len() > MAX_INPUT_BYTES {
-            return Err(Error::input(Located::new(
-                path,
-                format!("file larger than {MAX_INPUT_BYTES} bytes"),
-            )));
-        }
-        (
-            path.to_string(),
-            std::fs::read(p).map_err(|e| Error::io("read", p, e))?,
-        )
-    };
-    let records = parse_records(&name, &bytes, Format::from_path(path))?;
-    Ok((name, records))
 }
 
 pub fn parse_records(file: &str, bytes: &[u8], format: Format) -> Result<Vec<RawRecord>> {

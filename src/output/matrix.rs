@@ -4,8 +4,8 @@
 //! encoded (categorical) columns so that repeated texts are stored once per row group.
 
 use std::collections::HashMap;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::Path;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -16,7 +16,7 @@ use crate::engine::matrix::Cell;
 use crate::engine::{COLUMNS, Parts};
 use crate::error::{Error, Result};
 use crate::model::{EndUse, EndUser, Outcome};
-use crate::output::{OutputFormat, neutralise};
+use crate::output::{OutputFormat, Target, neutralise};
 
 type Key = (u32, u16, u16, u16);
 
@@ -34,64 +34,6 @@ pub fn open(format: OutputFormat, path: Option<&Path>) -> Result<Box<dyn MatrixS
         OutputFormat::Jsonl => Box::new(TextSink::new(target, true)),
         _ => Box::new(TextSink::new(target, false)),
     })
-}
-
-/// A file written under a temporary name and renamed on success, or standard output.
-struct Target {
-    out: Box<dyn Write + Send>,
-    rename: Option<(PathBuf, PathBuf)>,
-}
-
-impl Target {
-    fn open(path: Option<&Path>) -> Result<Target> {
-        match path {
-            None => Ok(Target {
-                out: Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout())),
-                rename: None,
-            }),
-            Some(p) => {
-                let dir = p
-                    .parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."));
-                let name = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-                let f = std::fs::File::create(&tmp).map_err(|e| Error::io("create", &tmp, e))?;
-                Ok(Target {
-                    out: Box::new(BufWriter::with_capacity(1 << 20, f)),
-                    rename: Some((tmp, p.to_path_buf())),
-                })
-            }
-        }
-    }
-
-    fn finish(mut self) -> Result<()> {
-        let flushed = self.out.flush();
-        drop(self.out);
-        match self.rename {
-            Some((tmp, path)) => {
-                if let Err(e) = flushed {
-                    let _ = std::fs::remove_file(&tmp);
-                    return Err(Error::io("write", &path, e));
-                }
-                std::fs::rename(&tmp, &path).map_err(|e| Error::io("write", &path, e))
-            }
-            None => flushed
-                .or_else(ignore_pipe)
-                .map_err(|e| Error::io("write", Path::new("<stdout>"), e)),
-        }
-    }
-}
-
-fn ignore_pipe(e: std::io::Error) -> std::io::Result<()> {
-    if e.kind() == std::io::ErrorKind::BrokenPipe {
-        Ok(())
-    } else {
-        Err(e)
-    }
 }
 
 fn scenario_id(bulk: &Bulk<'_>, c: &Cell) -> String {

@@ -3,12 +3,11 @@
 //! never leaves a half-written file.
 
 pub mod matrix;
-mod parquet;
+pub mod rows;
 
-use std::io::Write;
-use std::path::Path;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 
-use crate::engine::{COLUMNS, Rendered};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -20,49 +19,6 @@ pub enum OutputFormat {
     Parquet,
 }
 
-/// Serialises rows in `format`.
-pub fn encode(rows: &[Rendered], format: OutputFormat, explain: bool) -> Result<Vec<u8>> {
-    match format {
-        OutputFormat::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            let csv_err = |e: csv::Error| Error::Output {
-                format: "csv",
-                message: e.to_string(),
-            };
-            w.write_record(COLUMNS).map_err(csv_err)?;
-            for r in rows {
-                w.write_record(r.fields().iter().map(|f| neutralise(f).into_owned()))
-                    .map_err(csv_err)?;
-            }
-            w.into_inner().map_err(|e| Error::Output {
-                format: "csv",
-                message: e.to_string(),
-            })
-        }
-        OutputFormat::Json => {
-            let mut out = serde_json::to_vec_pretty(rows).map_err(|e| Error::Output {
-                format: "json",
-                message: e.to_string(),
-            })?;
-            out.push(b'\n');
-            Ok(out)
-        }
-        OutputFormat::Jsonl => {
-            let mut out = Vec::new();
-            for r in rows {
-                serde_json::to_writer(&mut out, r).map_err(|e| Error::Output {
-                    format: "jsonl",
-                    message: e.to_string(),
-                })?;
-                out.push(b'\n');
-            }
-            Ok(out)
-        }
-        OutputFormat::Table => Ok(table(rows, explain).into_bytes()),
-        OutputFormat::Parquet => parquet::encode(rows),
-    }
-}
-
 /// Cells that a spreadsheet would run as a formula get a leading apostrophe (OWASP CSV
 /// injection guidance): `=`, `+`, `-`, `@`, tab and carriage return at the start.
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
@@ -70,35 +26,6 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
         _ => cell.into(),
     }
-}
-
-fn table(rows: &[Rendered], explain: bool) -> String {
-    const SHOWN: [usize; 8] = [0, 1, 2, 4, 5, 7, 8, 13];
-    let fields: Vec<[&str; 15]> = rows.iter().map(Rendered::fields).collect();
-    let mut widths: Vec<usize> = SHOWN.iter().map(|&c| COLUMNS[c].len()).collect();
-    for f in &fields {
-        for (w, &c) in widths.iter_mut().zip(SHOWN.iter()) {
-            *w = (*w).max(f[c].chars().count());
-        }
-    }
-    let mut out = String::new();
-    let line = |cells: Vec<&str>, out: &mut String| {
-        let parts: Vec<String> = cells
-            .iter()
-            .zip(widths.iter())
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        out.push_str(parts.join("  ").trim_end());
-        out.push('\n');
-    };
-    line(SHOWN.iter().map(|&c| COLUMNS[c]).collect(), &mut out);
-    for f in &fields {
-        line(SHOWN.iter().map(|&c| f[c]).collect(), &mut out);
-        if explain {
-            out.push_str(&explanation(f));
-        }
-    }
-    out
 }
 
 /// The rule chain of one row, indented, for `--explain`.
@@ -137,4 +64,62 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// A file written under a temporary name and renamed on success, or standard output.
+pub struct Target {
+    pub out: Box<dyn Write + Send>,
+    rename: Option<(PathBuf, PathBuf)>,
+}
+
+impl Target {
+    pub fn open(path: Option<&Path>) -> Result<Target> {
+        match path {
+            None => Ok(Target {
+                out: Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout())),
+                rename: None,
+            }),
+            Some(p) => {
+                let dir = p
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+                let f = std::fs::File::create(&tmp).map_err(|e| Error::io("create", &tmp, e))?;
+                Ok(Target {
+                    out: Box::new(BufWriter::with_capacity(1 << 20, f)),
+                    rename: Some((tmp, p.to_path_buf())),
+                })
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> Result<()> {
+        let flushed = self.out.flush();
+        drop(self.out);
+        match self.rename {
+            Some((tmp, path)) => {
+                if let Err(e) = flushed {
+                    let _ = std::fs::remove_file(&tmp);
+                    return Err(Error::io("write", &path, e));
+                }
+                std::fs::rename(&tmp, &path).map_err(|e| Error::io("write", &path, e))
+            }
+            None => flushed
+                .or_else(ignore_pipe)
+                .map_err(|e| Error::io("write", Path::new("<stdout>"), e)),
+        }
+    }
+}
+
+fn ignore_pipe(e: std::io::Error) -> std::io::Result<()> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(e)
+    }
 }

@@ -152,13 +152,11 @@ fn usage_errors_exit_2() {
         vec!["matrix", "--format", "parquet"],
         vec!["align", "--baseline", "XX"],
         vec!["route", "--item", "4A005"],
-        vec!["report"],
+        vec!["report", "--preset", "nuclear"],
     ] {
         let o = run(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
     }
-    let o = run(&["report"]);
-    assert!(stderr(&o).contains("not built yet"), "{}", stderr(&o));
     let o = run(&["--help"]);
     let help = stdout(&o);
     for cmd in ["evaluate", "matrix", "align", "route", "report", "datasets"] {
@@ -219,4 +217,97 @@ fn datasets_validate_and_list() {
     assert!(out.contains("2025/2003"), "{out}");
     let o = run(&["datasets", "show", "US"]);
     assert!(stdout(&o).contains("ACE"), "{}", stdout(&o));
+}
+
+/// A spreadsheet export as a new user would give it: BOM, CRLF, names instead of codes, a
+/// trailing empty line, one misspelt country in row 5,000 of 10,000.
+#[test]
+fn spreadsheet_export_with_one_bad_row() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("batch.csv");
+    let mut text = String::from("\u{feff}id,item,destination,end_user\r\n");
+    let places = [
+        "Germany",
+        "China",
+        "\"Korea, South\"",
+        "Türkiye",
+        "UK",
+        "Brazil",
+        "UAE",
+        "Japan",
+    ];
+    for i in 1..=10_000 {
+        let dest = if i == 5_000 {
+            "Germnay"
+        } else {
+            places[i % places.len()]
+        };
+        text.push_str(&format!("s{i},4A005,{dest},commercial\r\n"));
+    }
+    text.push_str("\r\n");
+    std::fs::write(&input, &text).expect("write");
+    let out = dir.path().join("out.csv");
+    let (i, o) = (
+        input.to_string_lossy().into_owned(),
+        out.to_string_lossy().into_owned(),
+    );
+    let r = run(&["evaluate", &i, "--jurisdictions", "US", "-o", &o]);
+    assert_eq!(r.status.code(), Some(1));
+    let e = stderr(&r);
+    // Line 5001: the header is line 1.
+    assert!(
+        e.contains("batch.csv:5001: column `destination`: unknown country"),
+        "{e}"
+    );
+    assert!(e.contains("did you mean `Germany`?"), "{e}");
+    assert!(!out.exists());
+    let r = run(&[
+        "evaluate",
+        &i,
+        "--jurisdictions",
+        "US",
+        "-o",
+        &o,
+        "--keep-going",
+    ]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    assert!(
+        stderr(&r).contains("1 scenario(s) could not be evaluated"),
+        "{}",
+        stderr(&r)
+    );
+    let written = std::fs::read_to_string(&out).expect("output");
+    let mut rd = csv::Reader::from_reader(written.as_bytes());
+    let header = rd.headers().expect("header").clone();
+    assert_eq!(header.iter().next_back(), Some("error"));
+    let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 10_000);
+    let bad: Vec<&csv::StringRecord> = rows.iter().filter(|r| !r[15].is_empty()).collect();
+    assert_eq!(bad.len(), 1);
+    assert_eq!(&bad[0][0], "s5000");
+    assert_eq!(&bad[0][7], "", "no outcome for a bad row");
+    assert!(
+        rows.iter()
+            .filter(|r| r[15].is_empty())
+            .all(|r| !r[7].is_empty())
+    );
+}
+
+#[test]
+fn formula_cells_are_neutralised_in_csv() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("f.csv");
+    std::fs::write(&input, "id,item,destination\n=cmd|' /C calc'!A0,4A005,DE\n").expect("write");
+    let r = run(&[
+        "evaluate",
+        &input.to_string_lossy(),
+        "--jurisdictions",
+        "US",
+    ]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    let out = stdout(&r);
+    assert!(
+        out.lines().nth(1).unwrap_or_default().starts_with("'=cmd"),
+        "{out}"
+    );
 }
