@@ -653,6 +653,16 @@ fn load_groups(path: &Path, places: &Places, prefix: &str, skip: &[&str]) -> Res
             file: file.clone(),
         })
         .collect();
+    // `{prefix}rows`: every destination the table has a row for.
+    groups.push(GroupDef {
+        name: format!("{prefix}rows"),
+        members: table
+            .rows
+            .iter()
+            .map(|r| table.get(r, "destination").to_string())
+            .collect(),
+        file: file.clone(),
+    });
     let mut seen = std::collections::HashSet::new();
     for row in &table.rows {
         let dest = table.get(row, "destination");
@@ -677,7 +687,7 @@ fn load_groups(path: &Path, places: &Places, prefix: &str, skip: &[&str]) -> Res
                 "every row must cite its source",
             )));
         }
-        for g in groups.iter_mut() {
+        for g in groups.iter_mut().filter(|g| !g.name.ends_with("rows")) {
             let column = &g.name[prefix.len()..];
             let cell = table.get(row, column);
             match cell {

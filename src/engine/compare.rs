@@ -57,13 +57,14 @@ pub fn outcomes(bulk: &Bulk<'_>, spec: &MatrixSpec, j: usize) -> Vec<Outcome> {
     out
 }
 
-/// Share of scenarios where two jurisdictions give the same outcome word, among those where
-/// neither is `not-applicable`; `None` when no scenario is comparable.
+/// Share of scenarios where two jurisdictions give the same outcome, among those where both
+/// outcomes are established (neither `not-applicable` nor `indeterminate`); `None` when no
+/// scenario is comparable.
 pub fn pair_agreement(a: &[Outcome], b: &[Outcome]) -> Option<f64> {
     let mut same = 0u64;
     let mut n = 0u64;
     for (x, y) in a.iter().zip(b) {
-        if *x == Outcome::NotApplicable || *y == Outcome::NotApplicable {
+        if x.strictness().is_none() || y.strictness().is_none() {
             continue;
         }
         n += 1;

@@ -764,6 +764,11 @@ fn compile_regime(
                 crate::model::TRANSACTIONS,
             )?
         };
+        let c = if may_only {
+            c.min(Confidence::Secondary)
+        } else {
+            c
+        };
         let text = if may_only {
             format!("{} may apply: {}", a.id, a.note.clone().unwrap_or_default())
         } else {
@@ -813,6 +818,12 @@ fn compile_regime(
         let text = match &r.note {
             Some(n) => format!("{}: {} ({n})", r.id, r.label),
             None => format!("{}: {}", r.id, r.label),
+        };
+        // A rule that may or may not apply leaves the result resting on an unestablished fact.
+        let c = if outcome.is_none() {
+            c.min(Confidence::Secondary)
+        } else {
+            c
         };
         catch_alls.push(CCatchAll {
             class,

@@ -46,11 +46,14 @@ pub fn versions(world: &World) -> String {
         "Wassenaar list {} ({})",
         world.wa_list.version, world.wa_list.date
     )];
-    for code in ["US", "DE"] {
-        if let Some(j) = world.jurisdiction(code) {
-            let m = &world.regimes[world.jurisdictions[j].regime].meta;
-            let name = if code == "US" { "EAR" } else { "EU/DE" };
-            parts.push(format!("{name}: {} ({})", m.list_version, m.list_date));
+    for (id, name) in [("us", "EAR"), ("eu", "EU")] {
+        if let Some(r) = world.regimes.iter().find(|r| r.id == id) {
+            let m = &r.meta;
+            if m.list_version.contains(&m.list_date) {
+                parts.push(format!("{name}: {}", m.list_version));
+            } else {
+                parts.push(format!("{name}: {} ({})", m.list_version, m.list_date));
+            }
         }
     }
     parts.join("; ")
@@ -206,7 +209,7 @@ pub fn charts(world: &World, fig: &Figures) -> Result<Charts> {
     push(
         "agreement-matrix".into(),
         m.title.clone(),
-        "Share of scenarios in which two jurisdictions give the same outcome word (indeterminate counts as a word).".into(),
+        "Share of scenarios in which two jurisdictions give the same outcome, among the scenarios where both outcomes are established (n/a: no such scenario, e.g. jurisdictions whose implementation is unknown).".into(),
         charts::matrix_svg(&m).map_err(chart_err)?,
         charts::matrix_png(&m).map_err(chart_err)?,
     );
@@ -274,12 +277,15 @@ pub fn charts(world: &World, fig: &Figures) -> Result<Charts> {
     push(
         "timeline".into(),
         t.title.clone(),
-        "When the Wassenaar Arrangement adopted the cyber entries and when each regime put them into force, from the datasets' dated milestones.".into(),
+        "When the Wassenaar Arrangement adopted the cyber entries and when each regime put them into force, from the datasets' dated milestones. List versions older than 2012 (Argentina, Türkiye, Ukraine, South Africa) are in tables/timeline.csv.".into(),
         charts::timeline_svg(&t).map_err(chart_err)?,
         charts::timeline_png(&t).map_err(chart_err)?,
     );
     Ok(Charts { files, list })
 }
+
+/// The timeline chart starts here; earlier events are in `tables/timeline.csv`.
+pub const TIMELINE_START: f64 = 2012.0;
 
 pub const MILESTONE_KINDS: [(&str, &str, (u8, u8, u8)); 6] = [
     ("wa", "Wassenaar plenary", (0, 0, 0)),
@@ -327,11 +333,10 @@ pub fn timeline(world: &World, fig: &Figures, source: &str) -> Timeline {
             }
         }
     }
-    let lo = events
-        .iter()
-        .map(|e| e.1)
-        .fold(2013.0_f64, f64::min)
-        .floor();
+    // Older list versions (e.g. lists of 1992-2004 that predate the cyber entries) stay in the
+    // timeline table but would squeeze the chart.
+    events.retain(|e| e.1 >= TIMELINE_START);
+    let hi = events.iter().map(|e| e.1).fold(2026.0_f64, f64::max).ceil() + 1.0;
     Timeline {
         title: "When the cyber entries were adopted and implemented".into(),
         lanes,
@@ -343,7 +348,7 @@ pub fn timeline(world: &World, fig: &Figures, source: &str) -> Timeline {
                 color: *c,
             })
             .collect(),
-        x_range: (lo.max(2010.0), 2027.0),
+        x_range: (TIMELINE_START, hi),
         source: source.to_string(),
     }
 }

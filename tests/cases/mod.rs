@@ -7,6 +7,8 @@ mod datasets;
 mod eu;
 mod input;
 mod national;
+mod properties;
+mod report;
 mod us;
 
 use std::collections::BTreeMap;
