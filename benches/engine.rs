@@ -21,14 +21,7 @@ fn world() -> &'static World {
 }
 
 fn cyber() -> Dimensions {
-    Dimensions {
-        items: "cyber".into(),
-        destinations: "all".into(),
-        end_users: "all".into(),
-        end_uses: "all".into(),
-        jurisdictions: "all".into(),
-        transaction: "export".into(),
-    }
+    Dimensions::cyber()
 }
 
 /// One scenario under one jurisdiction with the full rule chain (US, 4A005 to China, bank).

@@ -60,6 +60,23 @@ pub struct AlignRow {
 /// Jurisdiction codes and the matrix of their pairwise agreement.
 pub type Pairwise = (Vec<String>, Vec<Vec<Option<f64>>>);
 
+impl AlignRow {
+    /// The CSV cells, in `COLUMNS` order.
+    pub fn cells(&self) -> Vec<String> {
+        vec![
+            self.jurisdiction.clone(),
+            self.baseline.clone(),
+            f(self.agreement),
+            f(self.stricter),
+            f(self.looser),
+            f(self.indeterminate),
+            self.scenarios.to_string(),
+            self.top_items.clone(),
+            self.top_destinations.clone(),
+        ]
+    }
+}
+
 /// The result of an alignment run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Alignment {
@@ -276,18 +293,7 @@ pub fn encode(a: &Alignment, format: AlignFormat) -> Result<Vec<u8>> {
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record(COLUMNS).map_err(err)?;
             for r in &a.rows {
-                w.write_record([
-                    r.jurisdiction.clone(),
-                    r.baseline.clone(),
-                    f(r.agreement),
-                    f(r.stricter),
-                    f(r.looser),
-                    f(r.indeterminate),
-                    r.scenarios.to_string(),
-                    r.top_items.clone(),
-                    r.top_destinations.clone(),
-                ])
-                .map_err(err)?;
+                w.write_record(r.cells()).map_err(err)?;
             }
             if let Some((codes, m)) = &a.pairwise {
                 w.write_record([""; 9]).map_err(err)?;

@@ -40,16 +40,11 @@ pub fn run(dir: &Path, cmd: Command) -> Result<()> {
         Command::Show { code } => {
             let code = code.trim().to_ascii_uppercase();
             let Some(j) = world.jurisdiction(&code) else {
-                let modelled: Vec<&str> = world
-                    .jurisdictions
-                    .iter()
-                    .map(|j| j.code.as_str())
-                    .collect();
-                return Err(Error::Usage(format!(
-                    "`{}` is not a modelled jurisdiction\n  accepted: {}",
-                    crate::error::printable(&code),
-                    modelled.join(", ")
-                )));
+                return Err(crate::cli::evaluate::not_modelled(
+                    &world,
+                    "datasets show",
+                    &code,
+                ));
             };
             print!("{}", validate::show(&world, j));
             Ok(())

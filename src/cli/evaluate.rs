@@ -47,16 +47,7 @@ pub fn selection(world: &World, text: &str) -> Result<Vec<usize>> {
             .resolve(part)
             .map(|p| world.places.code(p).to_string());
         let Some(j) = code.as_deref().and_then(|c| world.jurisdiction(c)) else {
-            let modelled: Vec<&str> = world
-                .jurisdictions
-                .iter()
-                .map(|j| j.code.as_str())
-                .collect();
-            return Err(Error::Usage(format!(
-                "--jurisdictions: `{}` is not a modelled jurisdiction\n  accepted: all, or a list of {}",
-                crate::error::printable(part),
-                modelled.join(", ")
-            )));
+            return Err(not_modelled(world, "--jurisdictions", part));
         };
         if !out.contains(&j) {
             out.push(j);
@@ -66,6 +57,20 @@ pub fn selection(world: &World, text: &str) -> Result<Vec<usize>> {
         return Err(Error::Usage("--jurisdictions: empty list".into()));
     }
     Ok(out)
+}
+
+/// Usage error for a jurisdiction the datasets do not model, listing those they do.
+pub fn not_modelled(world: &World, flag: &str, value: &str) -> Error {
+    let modelled: Vec<&str> = world
+        .jurisdictions
+        .iter()
+        .map(|j| j.code.as_str())
+        .collect();
+    Error::Usage(format!(
+        "{flag}: `{}` is not a modelled jurisdiction\n  accepted: all, or a list of {}",
+        crate::error::printable(value),
+        modelled.join(", ")
+    ))
 }
 
 /// Scenarios evaluated per chunk: memory stays flat whatever the file length.

@@ -64,6 +64,19 @@ fn usage(flag: &str, value: &str, accepted: &str) -> Error {
 }
 
 impl Dimensions {
+    /// The full cyber matrix: cyber items × all destinations, end users, end uses and
+    /// jurisdictions, plain exports.
+    pub fn cyber() -> Dimensions {
+        Dimensions {
+            items: "cyber".into(),
+            destinations: "all".into(),
+            end_users: "all".into(),
+            end_uses: "all".into(),
+            jurisdictions: "all".into(),
+            transaction: "export".into(),
+        }
+    }
+
     /// The catalogue items named by `--items`.
     pub fn items(&self, world: &World) -> Result<Vec<ItemId>> {
         if self.items.trim().eq_ignore_ascii_case("cyber") {

@@ -81,13 +81,7 @@ impl Catalogue {
                         .accepted("`4A005`, `5A001.j`, `4D001.a(4A005)`"),
                 ));
             }
-            if table.get(row, "source").is_empty() {
-                return Err(Error::dataset(table.err(
-                    row,
-                    "source",
-                    "every row must cite its source",
-                )));
-            }
+            table.cited(row)?;
             let id = cat
                 .add(Item {
                     code: code.to_string(),

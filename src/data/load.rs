@@ -245,13 +245,7 @@ fn load_participants(path: &Path, places: &Places) -> Result<Vec<Participant>> {
     let mut out: Vec<Participant> = Vec::new();
     for row in &table.rows {
         let code = table.get(row, "code");
-        if places.by_code(code).is_none() {
-            return Err(Error::dataset(table.err(
-                row,
-                "code",
-                "unknown country code",
-            )));
-        }
+        table.known_place(row, "code", places)?;
         if out.iter().any(|p| p.code == code) {
             return Err(Error::dataset(table.err(
                 row,
@@ -259,13 +253,7 @@ fn load_participants(path: &Path, places: &Places) -> Result<Vec<Participant>> {
                 "duplicate participant",
             )));
         }
-        if table.get(row, "source").is_empty() {
-            return Err(Error::dataset(table.err(
-                row,
-                "source",
-                "every row must cite its source",
-            )));
-        }
+        table.cited(row)?;
         out.push(Participant {
             code: code.to_string(),
             name: table.get(row, "name").to_string(),
@@ -424,23 +412,11 @@ fn load_members(
     let mut out: Vec<JurisdictionMeta> = Vec::new();
     for row in &table.rows {
         let code = table.get(row, "code");
-        if places.by_code(code).is_none() {
-            return Err(Error::dataset(table.err(
-                row,
-                "code",
-                "unknown country code",
-            )));
-        }
+        table.known_place(row, "code", places)?;
         if out.iter().any(|m| m.code == code) {
             return Err(Error::dataset(table.err(row, "code", "duplicate member")));
         }
-        if table.get(row, "source").is_empty() {
-            return Err(Error::dataset(table.err(
-                row,
-                "source",
-                "every row must cite its source",
-            )));
-        }
+        table.cited(row)?;
         let confidence = parse_confidence(
             Some(table.get(row, "confidence")),
             &table.file,
@@ -485,13 +461,7 @@ fn load_entries(path: &Path, catalogue: &mut Catalogue, owner: &str) -> Result<V
                 "empty local code",
             )));
         }
-        if table.get(row, "source").is_empty() {
-            return Err(Error::dataset(table.err(
-                row,
-                "source",
-                "every row must cite its source",
-            )));
-        }
+        table.cited(row)?;
         let item_code = table.get(row, "item");
         let item = if item_code.is_empty() {
             // A national-only entry becomes a catalogue item of its own.
@@ -666,13 +636,7 @@ fn load_groups(path: &Path, places: &Places, prefix: &str, skip: &[&str]) -> Res
     let mut seen = std::collections::HashSet::new();
     for row in &table.rows {
         let dest = table.get(row, "destination");
-        if places.by_code(dest).is_none() {
-            return Err(Error::dataset(table.err(
-                row,
-                "destination",
-                "unknown country code",
-            )));
-        }
+        table.known_place(row, "destination", places)?;
         if !seen.insert(dest.to_string()) {
             return Err(Error::dataset(table.err(
                 row,
@@ -680,13 +644,7 @@ fn load_groups(path: &Path, places: &Places, prefix: &str, skip: &[&str]) -> Res
                 "duplicate destination",
             )));
         }
-        if table.get(row, "source").is_empty() {
-            return Err(Error::dataset(table.err(
-                row,
-                "source",
-                "every row must cite its source",
-            )));
-        }
+        table.cited(row)?;
         for g in groups.iter_mut().filter(|g| !g.name.ends_with("rows")) {
             let column = &g.name[prefix.len()..];
             let cell = table.get(row, column);

@@ -91,13 +91,7 @@ impl Places {
                     ));
                 }
             };
-            if table.get(row, "source").is_empty() {
-                return Err(Error::dataset(table.err(
-                    row,
-                    "source",
-                    "every row must cite its source",
-                )));
-            }
+            table.cited(row)?;
             let id = places.places.len();
             if id >= PlaceSet::CAPACITY {
                 return Err(Error::dataset(

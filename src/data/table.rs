@@ -251,6 +251,35 @@ impl Table {
             .unwrap_or("")
     }
 
+    /// Every dataset row names its legal source.
+    pub fn cited(&self, row: &Row) -> Result<()> {
+        if self.get(row, "source").is_empty() {
+            return Err(Error::dataset(self.err(
+                row,
+                "source",
+                "every row must cite its source",
+            )));
+        }
+        Ok(())
+    }
+
+    /// The cell must be a code of `countries.csv`.
+    pub fn known_place(
+        &self,
+        row: &Row,
+        column: &str,
+        places: &crate::data::places::Places,
+    ) -> Result<()> {
+        if places.by_code(self.get(row, column)).is_none() {
+            return Err(Error::dataset(self.err(
+                row,
+                column,
+                "unknown country code",
+            )));
+        }
+        Ok(())
+    }
+
     /// A located error for a cell.
     pub fn err(&self, row: &Row, column: &str, message: &str) -> Located {
         Located::new(&self.file, message)

@@ -137,19 +137,13 @@ impl<'w> Bulk<'w> {
                 for &d in &c.dest.reps {
                     for &u in &c.user.reps {
                         for &e in &c.usage.reps {
-                            let s = Scenario {
-                                id: String::new(),
-                                item: items[i],
-                                destination: d as PlaceId,
-                                end_user: EndUser::VALUES[u],
-                                end_use: EndUse::VALUES[e],
-                                exporter: None,
-                                deemed: false,
-                                us_content_pct: None,
-                                us_origin_software: false,
-                                transaction,
-                                line: 0,
-                            };
+                            let mut s = Scenario::new(
+                                items[i],
+                                d as PlaceId,
+                                EndUser::VALUES[u],
+                                EndUse::VALUES[e],
+                            );
+                            s.transaction = transaction;
                             out.push(world.decide(ANY_JURISDICTION, regime, &s, None));
                         }
                     }

@@ -19,3 +19,22 @@ pub struct Scenario {
     /// Line of the input file the scenario came from (for messages).
     pub line: u64,
 }
+
+impl Scenario {
+    /// A plain export of `item` to `destination` (ids as in `Scenario`), no exporter named.
+    pub fn new(item: u32, destination: u16, end_user: EndUser, end_use: EndUse) -> Scenario {
+        Scenario {
+            id: String::new(),
+            item,
+            destination,
+            end_user,
+            end_use,
+            exporter: None,
+            deemed: false,
+            us_content_pct: None,
+            us_origin_software: false,
+            transaction: Transaction::Export,
+            line: 0,
+        }
+    }
+}

@@ -178,8 +178,11 @@ struct CatColumn {
 
 impl CatColumn {
     fn new(name: &'static str) -> CatColumn {
-        let cats = Categories::random(
-            PlSmallStr::from_static("wassenaar"),
+        // A fixed name keeps the file's schema metadata deterministic (a random one would
+        // not); sinks run one after another, so each gets a fresh mapping.
+        let cats = Categories::new(
+            PlSmallStr::from_static(name),
+            PlSmallStr::from_static("wassenaar-matrix"),
             CategoricalPhysical::U32,
         );
         let mapping = cats.mapping();

@@ -62,14 +62,7 @@ pub struct Divergence {
 }
 
 fn cyber_dims() -> Dimensions {
-    Dimensions {
-        items: "cyber".into(),
-        destinations: "all".into(),
-        end_users: "all".into(),
-        end_uses: "all".into(),
-        jurisdictions: "all".into(),
-        transaction: "export".into(),
-    }
+    Dimensions::cyber()
 }
 
 /// Preferred destinations for the divergence table, most instructive first.
@@ -154,19 +147,7 @@ pub fn figures(world: &World) -> Result<Figures> {
 }
 
 fn scenario(item: u32, dest: PlaceId) -> crate::model::Scenario {
-    crate::model::Scenario {
-        id: String::new(),
-        item,
-        destination: dest,
-        end_user: EndUser::Commercial,
-        end_use: EndUse::Unspecified,
-        exporter: None,
-        deemed: false,
-        us_content_pct: None,
-        us_origin_software: false,
-        transaction: Transaction::Export,
-        line: 0,
-    }
+    crate::model::Scenario::new(item, dest, EndUser::Commercial, EndUse::Unspecified)
 }
 
 fn divergences(

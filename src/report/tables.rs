@@ -101,23 +101,7 @@ pub fn files(world: &World, fig: &Figures) -> Result<Vec<File>> {
     tables.push(Table {
         name: "alignment",
         columns: crate::cli::align::COLUMNS.to_vec(),
-        rows: fig
-            .align
-            .iter()
-            .map(|r| {
-                vec![
-                    r.jurisdiction.clone(),
-                    r.baseline.clone(),
-                    f(r.agreement),
-                    f(r.stricter),
-                    f(r.looser),
-                    f(r.indeterminate),
-                    r.scenarios.to_string(),
-                    r.top_items.clone(),
-                    r.top_destinations.clone(),
-                ]
-            })
-            .collect(),
+        rows: fig.align.iter().map(|r| r.cells()).collect(),
     });
     let mut rows = Vec::new();
     for (a, ca) in fig.columns.iter().enumerate() {

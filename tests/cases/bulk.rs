@@ -33,19 +33,12 @@ fn bulk_tables_match_direct_evaluation() {
     let mut checked = 0;
     for n in 0..spec.rows(items.len()) {
         let c = spec.cell(&bulk, n);
-        let s = Scenario {
-            id: String::new(),
-            item: items[c.item],
-            destination: c.dest,
-            end_user: EndUser::VALUES[c.user],
-            end_use: EndUse::VALUES[c.usage],
-            exporter: None,
-            deemed: false,
-            us_content_pct: None,
-            us_origin_software: false,
-            transaction: Transaction::Export,
-            line: 0,
-        };
+        let s = Scenario::new(
+            items[c.item],
+            c.dest,
+            EndUser::VALUES[c.user],
+            EndUse::VALUES[c.usage],
+        );
         let direct = w.evaluate(c.jurisdiction, &s);
         let table = &bulk.dets[c.det as usize];
         assert_eq!(
@@ -210,4 +203,83 @@ fn matrix_csv_and_parquet_agree() {
         .map(|x| x.expect("row")[7].to_string())
         .collect();
     assert_eq!(outcomes, csv_outcomes);
+}
+
+/// Same inputs, byte-identical outputs, for 1, 2 and 8 threads and across runs: `evaluate`,
+/// `matrix` (CSV and Parquet) and `align`.
+#[test]
+fn outputs_are_identical_for_1_2_and_8_threads() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let run = |args: &[&str], file: &str| -> Vec<u8> {
+        let p = dir.path().join(file);
+        let o = Command::new(env!("CARGO_BIN_EXE_wassenaar"))
+            .args(args)
+            .arg("-o")
+            .arg(&p)
+            .current_dir(root())
+            .output()
+            .expect("runs");
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        std::fs::read(&p).expect("written")
+    };
+    let small = [
+        "--items",
+        "4A005,5A001.j,5A002",
+        "--destinations",
+        "DE,CN,US,IL,RU,FR,IN",
+        "--jurisdictions",
+        "all",
+    ];
+    let mut first: Vec<Vec<u8>> = Vec::new();
+    for (k, threads) in ["1", "2", "8", "2"].iter().enumerate() {
+        let mut outs = Vec::new();
+        let mut m = vec!["matrix", "--threads", threads, "--format", "csv"];
+        m.extend(small);
+        outs.push(run(&m, &format!("m{k}.csv")));
+        let mut m = vec!["matrix", "--threads", threads, "--format", "parquet"];
+        m.extend(small);
+        outs.push(run(&m, &format!("m{k}.parquet")));
+        let mut a = vec!["align", "--threads", threads, "--pairwise"];
+        a.extend(small);
+        outs.push(run(&a, &format!("a{k}.csv")));
+        outs.push(run(
+            &[
+                "evaluate",
+                "datasets/scenarios/cyber-examples.csv",
+                "--threads",
+                threads,
+                "--format",
+                "jsonl",
+            ],
+            &format!("e{k}.jsonl"),
+        ));
+        if first.is_empty() {
+            first = outs;
+        } else {
+            for (i, (a, b)) in first.iter().zip(&outs).enumerate() {
+                assert!(a == b, "output {i} differs with {threads} threads");
+            }
+        }
+    }
+}
+
+/// The report is the same whatever the thread count.
+#[test]
+fn report_is_identical_for_1_and_8_threads() {
+    let build = |n: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .expect("pool")
+            .install(|| wassenaar::report::files(world()).expect("report"))
+    };
+    let (a, b) = (build(1), build(8));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert!(x.path == y.path && x.bytes == y.bytes, "{} differs", x.path);
+    }
 }

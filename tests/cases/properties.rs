@@ -36,19 +36,12 @@ fn items() -> Vec<&'static str> {
 
 fn scenario(item: &str, dest: u16, user: EndUser, usage: EndUse) -> Scenario {
     let w = world();
-    Scenario {
-        id: "p".into(),
-        item: w.catalogue.lookup(item).unwrap_or_else(|| panic!("{item}")),
-        destination: dest,
-        end_user: user,
-        end_use: usage,
-        exporter: None,
-        deemed: false,
-        us_content_pct: None,
-        us_origin_software: false,
-        transaction: Transaction::Export,
-        line: 0,
-    }
+    Scenario::new(
+        w.catalogue.lookup(item).unwrap_or_else(|| panic!("{item}")),
+        dest,
+        user,
+        usage,
+    )
 }
 
 /// `b` is at least as strict as `a`, where both are ordered outcomes.
