@@ -151,17 +151,22 @@ pub struct Participant {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WaList {
     pub version: String,
     pub date: String,
     #[serde(default)]
+    pub plenary: String,
     pub source: String,
+    #[serde(default)]
+    pub entries: Option<u32>,
     #[serde(default)]
     pub history: Vec<WaEvent>,
 }
 
 /// A dated event of the Wassenaar list (`wassenaar/list.toml` `[[history]]`).
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WaEvent {
     pub date: String,
     pub event: String,

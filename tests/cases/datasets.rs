@@ -128,3 +128,52 @@ fn duplicate_place_is_refused() {
     });
     assert!(e.contains("duplicate code"), "{e}");
 }
+
+fn dataset_files(dir: &Path, ext: &str, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("read dir") {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            if p.file_name().is_some_and(|n| n != "scenarios") {
+                dataset_files(&p, ext, out);
+            }
+        } else if p.extension().is_some_and(|x| x == ext) {
+            out.push(p);
+        }
+    }
+    out.sort();
+}
+
+/// Every dataset file in turn: a CSV without its `source` column, and a TOML file with an
+/// unknown key, are refused with an error naming that file.
+#[test]
+fn every_dataset_file_is_checked() {
+    let root = datasets_dir();
+    let mut csvs = Vec::new();
+    dataset_files(&root, "csv", &mut csvs);
+    assert!(csvs.len() >= 25, "{} CSV files", csvs.len());
+    for path in &csvs {
+        let rel = path
+            .strip_prefix(&root)
+            .expect("inside")
+            .to_string_lossy()
+            .into_owned();
+        let e = corrupt(&rel, |t| {
+            let (head, rest) = t.split_once('\n').unwrap_or((&t, ""));
+            format!("{}\n{rest}", head.replacen("source", "sauce", 1))
+        });
+        assert!(e.contains(&rel), "{rel}: {e}");
+        assert!(e.contains("column `s"), "{rel}: {e}");
+    }
+    let mut tomls = Vec::new();
+    dataset_files(&root, "toml", &mut tomls);
+    assert!(tomls.len() >= 17, "{} TOML files", tomls.len());
+    for path in &tomls {
+        let rel = path
+            .strip_prefix(&root)
+            .expect("inside")
+            .to_string_lossy()
+            .into_owned();
+        let e = corrupt(&rel, |t| format!("frobnicate = true\n{t}"));
+        assert!(e.contains(&rel), "{rel}: {e}");
+    }
+}
