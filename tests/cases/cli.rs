@@ -189,6 +189,14 @@ fn every_format_and_explain() {
     ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
     assert!(v.as_array().is_some_and(|a| !a.is_empty()));
+    // The contract's column order holds in JSON too.
+    let text = stdout(&o);
+    let mut at = 0;
+    for key in wassenaar::engine::COLUMNS {
+        let k = format!("\"{key}\":");
+        let pos = text[at..].find(&k).unwrap_or_else(|| panic!("{key} out of order"));
+        at += pos + k.len();
+    }
     let o = run(&[
         "evaluate",
         EXAMPLES,
