@@ -194,7 +194,9 @@ fn every_format_and_explain() {
     let mut at = 0;
     for key in wassenaar::engine::COLUMNS {
         let k = format!("\"{key}\":");
-        let pos = text[at..].find(&k).unwrap_or_else(|| panic!("{key} out of order"));
+        let pos = text[at..]
+            .find(&k)
+            .unwrap_or_else(|| panic!("{key} out of order"));
         at += pos + k.len();
     }
     let o = run(&[
