@@ -116,28 +116,7 @@ pub(super) fn stacked_scene(c: &StackedBars) -> Res<Scene> {
                 s.line(vec![(tx, ptop), (tx, pbottom)], GRID, 1.0);
             }
             if i % every == 0 {
-                s.text(
-                    &tick_labels[i],
-                    tx,
-                    pbottom + 4.0,
-                    F_TICK,
-                    TEXT,
-                    HAlign::Middle,
-                    VAlign::Top,
-                    false,
-                )?;
-                if top_ticks {
-                    s.text(
-                        &tick_labels[i],
-                        tx,
-                        ptop - 4.0,
-                        F_TICK,
-                        TEXT,
-                        HAlign::Middle,
-                        VAlign::Bottom,
-                        false,
-                    )?;
-                }
+                s.x_tick(&tick_labels[i], tx, ptop, pbottom, top_ticks)?;
             }
         }
         for (i, row) in c.values.iter().enumerate() {

@@ -602,6 +602,33 @@ struct Scene {
 }
 
 impl Scene {
+    /// An x-axis tick label under the plot at `x`, repeated above it when `top` (long charts).
+    fn x_tick(&mut self, label: &str, x: f64, ptop: f64, pbottom: f64, top: bool) -> Res<()> {
+        self.text(
+            label,
+            x,
+            pbottom + 4.0,
+            F_TICK,
+            TEXT,
+            HAlign::Middle,
+            VAlign::Top,
+            false,
+        )?;
+        if top {
+            self.text(
+                label,
+                x,
+                ptop - 4.0,
+                F_TICK,
+                TEXT,
+                HAlign::Middle,
+                VAlign::Bottom,
+                false,
+            )?;
+        }
+        Ok(())
+    }
+
     fn rect(&mut self, x0: f64, y0: f64, x1: f64, y1: f64, fill: Rgb) {
         self.items.push(Item::Rect {
             x0,

@@ -153,29 +153,7 @@ pub(super) fn timeline_scene(c: &Timeline) -> Res<Scene> {
             );
         }
         if labelled {
-            let t = yr.to_string();
-            s.text(
-                &t,
-                tx,
-                pbottom + 4.0,
-                F_TICK,
-                TEXT,
-                HAlign::Middle,
-                VAlign::Top,
-                false,
-            )?;
-            if top_ticks {
-                s.text(
-                    &t,
-                    tx,
-                    ptop - 4.0,
-                    F_TICK,
-                    TEXT,
-                    HAlign::Middle,
-                    VAlign::Bottom,
-                    false,
-                )?;
-            }
+            s.x_tick(&yr.to_string(), tx, ptop, pbottom, top_ticks)?;
         }
     }
     s.line(vec![(px0, pbottom), (px1, pbottom)], AXIS_LINE, 1.0);
