@@ -3,11 +3,16 @@
 
 use std::sync::OnceLock;
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
 use wassenaar::World;
-use wassenaar::cli::matrix::{CHUNK_ROWS, Dimensions};
+use wassenaar::analysis::dims::Dimensions;
 use wassenaar::engine::bulk::Bulk;
 use wassenaar::model::Transaction;
 use wassenaar::output::OutputFormat;
+
+/// Rows per chunk, as `matrix` uses.
+const CHUNK_ROWS: u64 = 1 << 20;
 
 fn main() {
     divan::main();
@@ -16,7 +21,7 @@ fn main() {
 fn world() -> &'static World {
     static W: OnceLock<World> = OnceLock::new();
     W.get_or_init(|| {
-        World::load(&wassenaar::data::default_dir()).unwrap_or_else(|e| panic!("datasets: {e}"))
+        World::bundled().unwrap_or_else(|e| panic!("datasets: {e}"))
     })
 }
 
@@ -39,8 +44,9 @@ fn single_determination(b: divan::Bencher) {
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect(),
+        extra: Vec::new(),
     };
-    let s = wassenaar::input::resolve_one(w, "bench", &rec, true).unwrap_or_else(|e| panic!("{e}"));
+    let s = wassenaar::input::resolve_one(w, "bench", &rec, true, &Default::default()).unwrap_or_else(|e| panic!("{e}"));
     let us = w.jurisdiction("US").unwrap_or_default();
     b.bench(|| w.evaluate(divan::black_box(us), divan::black_box(&s)));
 }
@@ -90,7 +96,8 @@ fn cyber_matrix_to_parquet(b: divan::Bencher) {
     b.counter(divan::counter::ItemsCount::new(total as usize))
         .bench_local(|| {
             let bulk = Bulk::new(w, &items, Transaction::Export);
-            let mut sink = wassenaar::output::matrix::open(OutputFormat::Parquet, Some(&path))
+            let prov = wassenaar::output::provenance::Provenance::of(w, "bench");
+            let mut sink = wassenaar::output::matrix::open(OutputFormat::Parquet, Some(&path), &prov)
                 .unwrap_or_else(|e| panic!("{e}"));
             let mut at = 0;
             while at < total {

@@ -1,37 +1,43 @@
-//! `wassenaar report`: the cybersecurity-items comparison report.
+//! `wassenaar report`: the charted reports.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::engine::World;
+use crate::data::Source;
 use crate::error::{Error, Result};
+
+/// Report presets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Preset {
+    /// Where US controls on cybersecurity items differ from the other participants.
+    Cyber,
+    /// How the control lists line up with the Wassenaar list.
+    Lists,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Report preset (only `cyber` so far)
-    #[arg(long, default_value = "cyber")]
-    pub preset: String,
-    /// Output folder
-    #[arg(long, default_value = "reports/cyber")]
-    pub output_dir: PathBuf,
+    /// Report preset
+    #[arg(long, value_enum, default_value_t = Preset::Cyber)]
+    preset: Preset,
+    /// Output folder [default: reports/cyber or reports/lists]
+    #[arg(long)]
+    output_dir: Option<PathBuf>,
+    #[command(flatten)]
+    as_of: super::AsOf,
 }
 
-pub fn run(dir: &Path, args: Args) -> Result<()> {
-    if args.preset != "cyber" {
-        return Err(Error::Usage(format!(
-            "--preset: `{}` is not a preset\n  accepted: cyber",
-            crate::error::printable(&args.preset)
-        )));
-    }
+pub fn run(source: Source, args: Args) -> Result<()> {
     let start = Instant::now();
-    let world = World::load(dir)?;
-    let files = crate::report::files(&world)?;
-    crate::report::write(&args.output_dir, &files)?;
-    eprintln!(
-        "wrote {} files to {} in {:.1} s",
-        files.len(),
-        args.output_dir.display(),
-        start.elapsed().as_secs_f64()
-    );
+    let world = super::world(source, &args.as_of)?;
+    let (files, dir) = match args.preset {
+        Preset::Cyber => (crate::report::files(&world)?, args.output_dir.unwrap_or_else(|| PathBuf::from("reports/cyber"))),
+        Preset::Lists => (crate::report::lists::files(&world)?, args.output_dir.unwrap_or_else(|| PathBuf::from("reports/lists"))),
+    };
+    if files.is_empty() {
+        return Err(Error::Usage("the report has no files".into()));
+    }
+    crate::report::write(&dir, &files)?;
+    eprintln!("wrote {} files to {} in {:.1} s (law as of {})", files.len(), dir.display(), start.elapsed().as_secs_f64(), world.as_of);
     Ok(())
 }

@@ -1,253 +1,237 @@
-//! `wassenaar route`: rank candidate shipping entities (exporting jurisdictions) for one
-//! transaction by licensing burden, including whether the EAR follows the item from a non-US
-//! entity (15 CFR 734.3, 734.4) and, where it does, the stricter of the two outcomes.
+//! `wassenaar route`: rank candidate shipping entities for one transaction, or recommend the
+//! entity per order of an order file (`--orders`).
 
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
-use serde::Serialize;
-
-use crate::engine::{Determination, World};
+use crate::analysis::route::{Burden, COLUMNS, determine, route, us_side};
+use crate::data::Source;
+use crate::engine::World;
 use crate::error::{Error, Result};
-use crate::input::{RawRecord, resolve_one};
-use crate::model::Outcome;
+use crate::input::stream::Input;
+use crate::input::{Options, RawRecord, resolve_one};
 
+/// Output formats of `route`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum RouteFormat {
+pub enum Format {
+    /// CSV.
     Csv,
+    /// JSON.
     Json,
+    /// An aligned table.
     Table,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Item (any numbering: `4A005`, `4.A.5`, `1-4.A.5`, `8A405`)
-    #[arg(long)]
-    pub item: String,
+    /// Item (any numbering: `4A005`, `4.A.5`, `1-4.A.5`, `8A405`, `EAR99`)
+    #[arg(long, required_unless_present = "orders")]
+    item: Option<String>,
     /// Destination (ISO code or name)
-    #[arg(long)]
-    pub destination: String,
+    #[arg(long, required_unless_present = "orders")]
+    destination: Option<String>,
+    /// End user
     #[arg(long, default_value = "commercial")]
-    pub end_user: String,
+    end_user: String,
+    /// End use
     #[arg(long, default_value = "unspecified")]
-    pub end_use: String,
-    /// Candidate shipping entities: `all` or a list of jurisdictions (`US,DE,GB,JP`)
+    end_use: String,
+    /// The end user's name, screened against the party lists
+    #[arg(long)]
+    end_user_name: Option<String>,
+    /// Candidate shipping entities: `all` (the modelled jurisdictions) or any ISO places (`US,DE,GB,IL`)
     #[arg(long, default_value = "all")]
-    pub entities: String,
+    entities: String,
     /// Share of US-origin controlled content in the item (0-100)
     #[arg(long)]
-    pub us_content_pct: Option<f64>,
+    us_content_pct: Option<f64>,
     /// The item is US-origin software exported on its own
     #[arg(long)]
-    pub us_origin_software: bool,
+    us_origin_software: bool,
+    /// Contract value
+    #[arg(long)]
+    value: Option<f64>,
+    /// Currency of the value (ISO 4217)
+    #[arg(long)]
+    currency: Option<String>,
+    /// Transaction type
     #[arg(long, default_value = "export")]
-    pub transaction: String,
-    #[arg(long, value_enum, default_value_t = RouteFormat::Csv)]
-    pub format: RouteFormat,
+    transaction: String,
+    /// An order file (scenario columns; lines sharing an `id` form one order): recommend an entity per order
+    #[arg(long, value_name = "FILE")]
+    orders: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    format: Format,
+    /// Output file (default: standard output)
     #[arg(short, long)]
-    pub output: Option<PathBuf>,
+    output: Option<PathBuf>,
+    /// Write the provenance to this file (default: a sidecar next to the output file)
+    #[arg(long, value_name = "FILE")]
+    provenance: Option<PathBuf>,
+    #[command(flatten)]
+    as_of: super::AsOf,
 }
 
-/// One candidate entity.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RouteRow {
-    pub rank: usize,
-    pub jurisdiction: String,
-    pub outcome: String,
-    pub authorisation: String,
-    pub ear_applies: String,
-    pub us_outcome: String,
-    pub us_authorisation: String,
-    pub burden: String,
-    pub reasons: String,
-    pub caveat: String,
+fn flag_of(column: &str) -> String {
+    format!("--{}", column.replace('_', "-"))
 }
 
-pub const COLUMNS: [&str; 10] = [
-    "rank",
-    "jurisdiction",
-    "outcome",
-    "authorisation",
-    "ear_applies",
-    "us_outcome",
-    "us_authorisation",
-    "burden",
-    "reasons",
-    "caveat",
-];
-
-/// Licensing burden: no licence < general authorisation < individual licence < prohibited;
-/// indeterminate last.
-pub fn burden(o: Outcome) -> u8 {
-    match o {
-        Outcome::NotApplicable | Outcome::NotListed | Outcome::NoLicenceRequired => 0,
-        Outcome::Authorised => 1,
-        Outcome::LicenceRequired => 2,
-        Outcome::Prohibited => 3,
-        Outcome::Indeterminate => 4,
+/// The candidate places: `all` = the modelled jurisdictions; else any ISO places.
+fn entities(world: &World, text: &str) -> Result<Vec<u16>> {
+    if text.trim().eq_ignore_ascii_case("all") {
+        return Ok(world.jurisdictions.iter().map(|j| j.place).collect());
     }
-}
-
-const BURDEN_WORDS: [&str; 5] = [
-    "no licence",
-    "general authorisation",
-    "individual licence",
-    "prohibited",
-    "indeterminate",
-];
-
-const SCREENING: &str = "party screening (Entity List, sanctions lists, end-user checks) is not part of this determination";
-
-/// Ranks the entities for one transaction.
-pub fn route(world: &World, args: &Args) -> Result<Vec<RouteRow>> {
-    let mut cells = std::collections::BTreeMap::new();
-    cells.insert("id".to_string(), "route".to_string());
-    cells.insert("item".to_string(), args.item.clone());
-    cells.insert("destination".to_string(), args.destination.clone());
-    cells.insert("end_user".to_string(), args.end_user.clone());
-    cells.insert("end_use".to_string(), args.end_use.clone());
-    cells.insert("transaction".to_string(), args.transaction.clone());
-    if let Some(p) = args.us_content_pct {
-        cells.insert("us_content_pct".to_string(), p.to_string());
-    }
-    cells.insert(
-        "us_origin_software".to_string(),
-        args.us_origin_software.to_string(),
-    );
-    let s = resolve_one(
-        world,
-        "route arguments",
-        &RawRecord { line: 1, cells },
-        false,
-    )
-    .map_err(|e| Error::Usage(e.to_string()))?;
-    let entities = crate::cli::evaluate::selection(world, &args.entities)?;
-    let us = world.jurisdiction("US");
-    let us_det = us.map(|u| world.evaluate(u, &s));
-    let mut rows: Vec<(u8, usize, RouteRow)> = Vec::new();
-    for (order, &j) in entities.iter().enumerate() {
-        let d = world.evaluate(j, &s);
-        let r = world.render(&s, &d);
-        let follows = d.ear_applies == Some(true) && Some(j) != us;
-        let (us_outcome, us_auth, combined) = match (&us_det, follows) {
-            (Some(ud), true) => {
-                let ur = world.render(&s, ud);
-                (ur.outcome, ur.authorisation, stricter(&d, ud))
-            }
-            _ => (String::new(), String::new(), d.outcome),
-        };
-        let b = burden(combined);
-        let authorised = d.outcome == Outcome::Authorised || combined == Outcome::Authorised;
-        rows.push((
-            b,
-            order,
-            RouteRow {
-                rank: 0,
-                jurisdiction: r.jurisdiction,
-                outcome: r.outcome,
-                authorisation: r.authorisation,
-                ear_applies: r.ear_applies,
-                us_outcome,
-                us_authorisation: us_auth,
-                burden: BURDEN_WORDS[b as usize].to_string(),
-                reasons: r.reasons,
-                caveat: if authorised {
-                    SCREENING.to_string()
-                } else {
-                    String::new()
-                },
-            },
-        ));
-    }
-    rows.sort_by_key(|(b, order, _)| (*b, *order));
-    let mut out = Vec::with_capacity(rows.len());
-    let mut rank = 0;
-    let mut last = None;
-    for (k, (b, _, mut row)) in rows.into_iter().enumerate() {
-        if last != Some(b) {
-            rank = k + 1;
-            last = Some(b);
+    let mut out = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match world.places().resolve(part) {
+            Some(p) if !out.contains(&p) => out.push(p),
+            Some(_) => {}
+            None => return Err(Error::flag("--entities", part, "unknown place", "`all`, or ISO codes or names of any places (`US,DE,GB,IL`)")),
         }
-        row.rank = rank;
-        out.push(row);
+    }
+    if out.is_empty() {
+        return Err(Error::Usage("--entities: empty list".into()));
     }
     Ok(out)
 }
 
-/// The stricter of two determinations by licensing burden.
-fn stricter(a: &Determination, b: &Determination) -> Outcome {
-    if burden(b.outcome) > burden(a.outcome) {
-        b.outcome
-    } else {
-        a.outcome
-    }
-}
-
-pub fn encode(rows: &[RouteRow], format: RouteFormat) -> Result<Vec<u8>> {
-    let err = |e: csv::Error| Error::Output {
-        format: "csv",
-        message: e.to_string(),
+pub fn run(source: Source, args: Args) -> Result<()> {
+    let world = super::world(source, &args.as_of)?;
+    let places = entities(&world, &args.entities)?;
+    let fmt = match args.format {
+        Format::Csv => "csv",
+        Format::Json => "json",
+        Format::Table => "table",
     };
-    match format {
-        RouteFormat::Json => {
-            let mut v = serde_json::to_vec_pretty(rows).map_err(|e| Error::Output {
-                format: "json",
-                message: e.to_string(),
+    let prov = crate::output::provenance::Provenance::of(&world, "route");
+    let bytes = match &args.orders {
+        Some(file) => orders(&world, file, &places, fmt, &prov)?,
+        None => {
+            let mut cells = BTreeMap::new();
+            let mut put = |k: &str, v: &str| {
+                cells.insert(k.to_string(), v.to_string());
+            };
+            put("id", "route");
+            put("item", args.item.as_deref().unwrap_or(""));
+            put("destination", args.destination.as_deref().unwrap_or(""));
+            put("end_user", &args.end_user);
+            put("end_use", &args.end_use);
+            put("transaction", &args.transaction);
+            if let Some(p) = args.us_content_pct {
+                put("us_content_pct", &p.to_string());
+            }
+            put("us_origin_software", &args.us_origin_software.to_string());
+            if let Some(n) = &args.end_user_name {
+                put("end_user_name", n);
+            }
+            if let Some(v) = args.value {
+                put("value", &v.to_string());
+            }
+            if let Some(c) = &args.currency {
+                put("currency", c);
+            }
+            let rec = RawRecord { line: 1, cells: cells.clone(), extra: Vec::new() };
+            let s = resolve_one(&world, "route", &rec, false, &Options::default()).map_err(|e| match e {
+                Error::Input(l) => {
+                    let col = l.column.clone().unwrap_or_default();
+                    let value = cells.get(&col).cloned().unwrap_or_default();
+                    let msg = l.message.split(": ").last().unwrap_or(&l.message).to_string();
+                    Error::flag(&flag_of(&col), &value, &msg, l.accepted.as_deref().unwrap_or(""))
+                }
+                e => e,
             })?;
-            v.push(b'\n');
-            Ok(v)
-        }
-        RouteFormat::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(COLUMNS).map_err(err)?;
-            for r in rows {
-                let rank = r.rank.to_string();
-                let rec = [
-                    &rank,
-                    &r.jurisdiction,
-                    &r.outcome,
-                    &r.authorisation,
-                    &r.ear_applies,
-                    &r.us_outcome,
-                    &r.us_authorisation,
-                    &r.burden,
-                    &r.reasons,
-                    &r.caveat,
-                ];
-                w.write_record(
-                    rec.iter()
-                        .map(|f| crate::output::neutralise(f).into_owned()),
-                )
-                .map_err(err)?;
+            let rows = route(&world, &s, &places);
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.rank.to_string(),
+                        r.jurisdiction.clone(),
+                        r.outcome.clone(),
+                        r.authorisation.clone(),
+                        r.ear_applies.clone(),
+                        r.us_outcome.clone(),
+                        r.us_authorisation.clone(),
+                        r.licences.to_string(),
+                        r.burden.clone(),
+                        r.reasons.clone(),
+                        r.us_reasons.clone(),
+                        r.conditions.clone(),
+                    ]
+                })
+                .collect();
+            if fmt == "table" {
+                let short: Vec<Vec<String>> = cells.iter().map(|r| r[..9].to_vec()).collect();
+                crate::output::table::bytes(&COLUMNS[..9], &short, fmt, Some(&prov))?
+            } else {
+                crate::output::table::bytes(&COLUMNS, &cells, fmt, Some(&prov))?
             }
-            w.into_inner().map_err(|e| Error::Output {
-                format: "csv",
-                message: e.to_string(),
-            })
         }
-        RouteFormat::Table => {
-            let mut out = format!(
-                "{:>4}  {:<4} {:<20} {:<14} {:<5} {:<20} {}\n",
-                "rank", "code", "outcome", "authorisation", "ear", "us outcome", "burden"
-            );
-            for r in rows {
-                out.push_str(&format!(
-                    "{:>4}  {:<4} {:<20} {:<14} {:<5} {:<20} {}\n",
-                    r.rank,
-                    r.jurisdiction,
-                    r.outcome,
-                    r.authorisation,
-                    r.ear_applies,
-                    r.us_outcome,
-                    r.burden
-                ));
-            }
-            Ok(out.into_bytes())
-        }
-    }
+    };
+    crate::output::emit(args.output.as_deref(), &bytes)?;
+    crate::output::provenance::write(&prov, args.output.as_deref(), args.provenance.as_deref(), false)
 }
 
-pub fn run(dir: &Path, args: Args) -> Result<()> {
-    let world = World::load(dir)?;
-    let rows = route(&world, &args)?;
-    crate::cli::emit(args.output.as_deref(), &encode(&rows, args.format)?)
+/// Columns of `route --orders`.
+pub const ORDER_COLUMNS: [&str; 7] = ["order", "lines", "best_entity", "burden", "licences", "conditions", "alternatives"];
+
+fn orders(world: &World, file: &str, places: &[u16], fmt: &str, prov: &crate::output::provenance::Provenance) -> Result<Vec<u8>> {
+    let opts = Options { repeat_ids: true, ..Options::default() };
+    let input = Input::open(file, opts.clone())?;
+    let (records, _) = input.records()?;
+    let mut order_ids: Vec<String> = Vec::new();
+    let mut lines: BTreeMap<String, Vec<crate::model::Scenario>> = BTreeMap::new();
+    for rec in records {
+        let rec = rec?;
+        let s = resolve_one(world, &input.name, &rec, input.csv_lines(), &opts)?;
+        if !lines.contains_key(&s.id) {
+            order_ids.push(s.id.clone());
+        }
+        lines.entry(s.id.clone()).or_default().push(s);
+    }
+    let mut rows = Vec::new();
+    for id in order_ids {
+        let ls = &lines[&id];
+        let mut per: Vec<(Burden, usize, u16, Vec<String>, Vec<String>)> = Vec::new();
+        for (order, &p) in places.iter().enumerate() {
+            let mut total = Burden { blocker: 0, licences: 0, authorisations: 0 };
+            let mut licences = Vec::new();
+            let mut conditions = Vec::new();
+            for s in ls {
+                let d = determine(world, p, s);
+                let us = us_side(&d);
+                let b = Burden::of(d.outcome, us);
+                total.blocker = total.blocker.max(b.blocker);
+                total.licences += b.licences;
+                total.authorisations += b.authorisations;
+                let r = world.render(s, &d);
+                let code = world.places().code(p);
+                if d.outcome == crate::model::Outcome::LicenceRequired || d.outcome == crate::model::Outcome::Prohibited || d.outcome == crate::model::Outcome::Indeterminate {
+                    licences.push(format!("{}: {code} {}", r.item, r.outcome));
+                }
+                if matches!(us, Some(crate::model::Outcome::LicenceRequired | crate::model::Outcome::Prohibited | crate::model::Outcome::Indeterminate)) {
+                    licences.push(format!("{}: US {} (re-export)", r.item, r.us_outcome));
+                }
+                if !r.conditions.is_empty() {
+                    conditions.push(format!("{}: {}", r.item, r.conditions));
+                }
+            }
+            per.push((total, order, p, licences, conditions));
+        }
+        per.sort_by_key(|(b, o, ..)| (*b, *o));
+        let Some((best, _, bp, lic, cond)) = per.first() else {
+            continue;
+        };
+        rows.push(vec![
+            id.clone(),
+            ls.len().to_string(),
+            world.places().code(*bp).to_string(),
+            best.words(),
+            lic.join("; "),
+            cond.join("; "),
+            per.iter().skip(1).map(|(b, _, p, ..)| format!("{}: {}", world.places().code(*p), b.words())).collect::<Vec<_>>().join("; "),
+        ]);
+    }
+    crate::output::table::bytes(&ORDER_COLUMNS, &rows, fmt, Some(prov))
 }

@@ -2,11 +2,12 @@
 //! the qualified cyber paragraphs, national-only entries and two pseudo-items.
 
 use std::collections::HashMap;
-use std::path::Path;
 
+use crate::data::source::Source;
 use crate::data::table::{Columns, Table, list};
-use crate::error::{Error, Located, Result};
+use crate::error::{Code, Diagnostics, Located};
 
+/// Index of a catalogue item.
 pub type ItemId = u32;
 
 /// An item on no list that is a cyber-surveillance item (EU Art. 2(20)), for catch-alls.
@@ -14,6 +15,7 @@ pub const UNLISTED_CYBER_SURVEILLANCE: &str = "unlisted-cyber-surveillance";
 /// An item on no list at all (e.g. EAR99 in US terms).
 pub const UNLISTED: &str = "unlisted";
 
+/// Where a catalogue item comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemKind {
     /// An entry or paragraph of the Wassenaar list (or a qualified paragraph of one).
@@ -24,21 +26,35 @@ pub enum ItemKind {
     Pseudo,
 }
 
+/// One catalogue item: a Wassenaar entry or paragraph, a national-only entry, or a
+/// pseudo-item.
 #[derive(Debug, Clone)]
 pub struct Item {
+    /// Compact canonical code (`4A005`, `5A001.j`, `4D001.a(4A005)`).
     pub code: String,
+    /// The Wassenaar form (`4.A.5`), empty for national-only entries.
     pub wa_code: String,
+    /// The entry one level up.
     pub parent: Option<ItemId>,
+    /// Entries one level down.
     pub children: Vec<ItemId>,
+    /// Short label in the project's words.
     pub label: String,
+    /// Tags (`cyber`, `surveillance`, …).
     pub tags: Vec<String>,
+    /// Wassenaar, national or pseudo.
     pub kind: ItemKind,
-    /// Jurisdiction that owns a national-only entry.
+    /// Regime folder that owns a national-only entry.
     pub owner: Option<String>,
+    /// Origin of the control: `wa`, `mtcr`, `nsg`, `ag`, `cwc`, `eu-autonomous`,
+    /// `national`, `us-unilateral`.
+    pub origin: String,
+    /// Legal source.
     pub source: String,
 }
 
 impl Item {
+    /// Whether the item carries `tag`.
     pub fn has_tag(&self, tag: &str) -> bool {
         self.tags.iter().any(|t| t == tag)
     }
@@ -50,66 +66,71 @@ impl Item {
     }
 }
 
+/// Every item a scenario can name.
 #[derive(Debug, Default)]
 pub struct Catalogue {
+    /// The items, by id.
     pub items: Vec<Item>,
     by_key: HashMap<String, ItemId>,
+    /// Wassenaar list version the catalogue follows.
     pub version: String,
+    /// Its date.
     pub date: String,
 }
 
 impl Catalogue {
-    pub fn load(path: &Path) -> Result<Catalogue> {
-        let table = Table::read_path(
-            path,
-            &Columns {
-                required: &[
-                    "code", "wa_code", "parent", "category", "label", "tags", "source",
-                ],
-                optional: &[],
-                open: false,
-            },
-        )?;
+    /// Loads `wassenaar/entries.csv`; problems go to `diag`.
+    pub fn load(source: &Source, diag: &mut Diagnostics) -> Catalogue {
         let mut cat = Catalogue::default();
+        let columns = Columns::exact(
+            &["code", "wa_code", "parent", "category", "label", "tags", "source"],
+            &[],
+        );
+        let Some(table) = Table::load(source, "wassenaar/entries.csv", &columns, diag) else {
+            return cat;
+        };
         let mut parents = Vec::new();
         for row in &table.rows {
             let code = table.get(row, "code");
             if canonical_code(code).as_deref() != Some(code) {
-                return Err(Error::dataset(
+                diag.push(
                     table
-                        .err(row, "code", "not a canonical list code")
+                        .err(row, "code", Code::UnknownItem, "not a canonical list code")
                         .accepted("`4A005`, `5A001.j`, `4D001.a(4A005)`"),
-                ));
+                );
+                continue;
             }
-            table.cited(row)?;
-            let id = cat
-                .add(Item {
-                    code: code.to_string(),
-                    wa_code: table.get(row, "wa_code").to_string(),
-                    parent: None,
-                    children: Vec::new(),
-                    label: table.get(row, "label").to_string(),
-                    tags: list(table.get(row, "tags")).map(str::to_string).collect(),
-                    kind: ItemKind::Wassenaar,
-                    owner: None,
-                    source: table.get(row, "source").to_string(),
-                })
-                .map_err(|_| Error::dataset(table.err(row, "code", "duplicate code")))?;
-            parents.push((id, row.line, table.get(row, "parent").to_string()));
+            table.cited(row, diag);
+            match cat.add(Item {
+                code: code.to_string(),
+                wa_code: table.get(row, "wa_code").to_string(),
+                parent: None,
+                children: Vec::new(),
+                label: table.get(row, "label").to_string(),
+                tags: list(table.get(row, "tags")).map(str::to_string).collect(),
+                kind: ItemKind::Wassenaar,
+                owner: None,
+                origin: "wa".to_string(),
+                source: table.get(row, "source").to_string(),
+            }) {
+                Ok(id) => parents.push((id, row.line, table.get(row, "parent").to_string())),
+                Err(_) => diag.push(table.err(row, "code", Code::Duplicate, "duplicate code")),
+            }
         }
         for (id, line, parent) in parents {
             if parent.is_empty() {
                 continue;
             }
-            let Some(p) = cat.lookup(&parent) else {
-                return Err(Error::dataset(
+            match cat.lookup(&parent) {
+                Some(p) => cat.set_parent(id, p),
+                None => diag.push(
                     Located::new(&table.file, "parent is not a code in this file")
                         .line(line)
                         .column("parent")
-                        .value(parent),
-                ));
-            };
-            cat.set_parent(id, p);
+                        .value(parent)
+                        .code(Code::BadReference),
+                ),
+            }
         }
         for (code, label) in [
             (
@@ -127,10 +148,15 @@ impl Catalogue {
                 tags: Vec::new(),
                 kind: ItemKind::Pseudo,
                 owner: None,
-                source: "DESIGN.md Clarifications (pseudo-item)".to_string(),
+                origin: String::new(),
+                source: "modelling choice: pseudo-item for an item on no list".to_string(),
             });
         }
-        Ok(cat)
+        // `EAR99` is the US name of an item on no list.
+        if let Some(id) = cat.by_key.get("UNLISTED").copied() {
+            cat.by_key.insert("EAR99".to_string(), id);
+        }
+        cat
     }
 
     /// Adds an item; `Err(existing)` when its code is taken.
@@ -145,6 +171,7 @@ impl Catalogue {
         Ok(id)
     }
 
+    /// Links `child` under `parent`.
     pub fn set_parent(&mut self, child: ItemId, parent: ItemId) {
         self.items[child as usize].parent = Some(parent);
         self.items[parent as usize].children.push(child);
@@ -164,14 +191,17 @@ impl Catalogue {
         }
     }
 
+    /// Item `id`.
     pub fn get(&self, id: ItemId) -> &Item {
         &self.items[id as usize]
     }
 
+    /// Number of items.
     pub fn len(&self) -> usize {
         self.items.len()
     }
 
+    /// Whether there are no items.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
@@ -209,6 +239,7 @@ impl Catalogue {
         crate::data::suggest(input, self.items.iter().map(|i| i.code.as_str()))
     }
 
+    /// Every item id.
     pub fn ids(&self) -> impl Iterator<Item = ItemId> + '_ {
         (0..self.items.len()).map(|i| i as ItemId)
     }

@@ -1,13 +1,18 @@
-//! Loaders for the datasets under `datasets/` (see `datasets/SCHEMA.md`) and their validation.
+//! Loaders for the datasets (see `datasets/SCHEMA.md`) and their validation. Every problem is
+//! collected with its file, line, column, code, value and what is accepted.
 
 pub mod catalogue;
+pub mod diff;
+pub mod expr;
 pub mod load;
+pub mod parties;
 pub mod places;
 pub mod rules;
+pub mod source;
 pub mod table;
-pub mod validate;
 
-pub use load::{Datasets, JurisdictionMeta, RegimeData, default_dir};
+pub use load::{Datasets, GroupTable, JurisdictionMeta, RegimeData};
+pub use source::Source;
 
 /// Folds a name for matching: lowercase, accents removed, punctuation dropped, spaces folded.
 pub fn normalise_name(input: &str) -> String {
@@ -21,7 +26,7 @@ pub fn normalise_name(input: &str) -> String {
             }
             space = false;
             out.push(c.to_ascii_lowercase());
-        } else if c.is_whitespace() || matches!(c, ',' | '-' | '_' | '/' | '(' | ')' | '.') {
+        } else if c.is_whitespace() || matches!(c, ',' | '-' | '_' | '/' | '(' | ')' | '.' | '&' | '\'' | '"') {
             space = true;
         }
     }
@@ -39,4 +44,20 @@ pub fn suggest<'a>(input: &str, candidates: impl Iterator<Item = &'a str>) -> Op
         }
     }
     best.filter(|(s, _)| *s >= 0.8).map(|(_, c)| c.to_string())
+}
+
+/// Why a source or citation is not an official document, if it is not: it names a local
+/// path or one of the project's own documents. The part after ` | ` is a reading note and may
+/// describe how the document was read, but not point to local files either.
+pub fn unofficial(text: &str) -> Option<&'static str> {
+    const BAD: [&str; 8] = [
+        "../", "/work/", "/home/", "/root/", "shared/", "DESIGN.md", "DOMAIN.md", "sources/",
+    ];
+    if BAD.iter().any(|b| text.contains(b)) {
+        return Some("names a local path or a project document, not an official instrument");
+    }
+    if text.contains("Clarifications") && text.contains("DESIGN") {
+        return Some("names a project document, not an official instrument");
+    }
+    None
 }

@@ -13,7 +13,7 @@ use crate::data::catalogue::ItemId;
 use crate::data::places::PlaceId;
 use crate::engine::Determination;
 use crate::engine::compile::{CCondition, Regime, World};
-use crate::model::{EndUse, EndUser, Outcome, Scenario, Transaction};
+use crate::model::{EndUse, EndUser, Outcome, Scenario, Transaction, TriSet};
 
 /// Jurisdiction index used in interned determinations (the cell says which jurisdiction).
 pub const ANY_JURISDICTION: usize = usize::MAX;
@@ -21,12 +21,14 @@ pub const ANY_JURISDICTION: usize = usize::MAX;
 /// A partition of `0..n` into classes with identical signatures.
 #[derive(Debug, Clone)]
 pub struct Classes {
+    /// Class of each member.
     pub of: Vec<u16>,
+    /// A representative of each class.
     pub reps: Vec<usize>,
 }
 
-fn classes(n: usize, signature: impl Fn(usize) -> Vec<bool>) -> Classes {
-    let mut index: HashMap<Vec<bool>, u16> = HashMap::new();
+fn classes(n: usize, signature: impl Fn(usize) -> Vec<u8>) -> Classes {
+    let mut index: HashMap<Vec<u8>, u16> = HashMap::new();
     let mut of = Vec::with_capacity(n);
     let mut reps = Vec::new();
     for i in 0..n {
@@ -44,8 +46,11 @@ fn classes(n: usize, signature: impl Fn(usize) -> Vec<bool>) -> Classes {
 /// The classes of one regime.
 #[derive(Debug, Clone)]
 pub struct RegimeClasses {
+    /// Destination classes.
     pub dest: Classes,
+    /// End-user classes.
     pub user: Classes,
+    /// End-use classes.
     pub usage: Classes,
 }
 
@@ -60,44 +65,45 @@ fn conditions(r: &Regime) -> Vec<&CCondition> {
     for c in &r.catch_alls {
         out.push(&c.when);
     }
+    for o in &r.overlays {
+        out.push(&o.when);
+    }
     out
 }
 
 impl RegimeClasses {
+    /// The classes of regime `r`: places, end users and end uses that every rule treats alike.
     pub fn new(world: &World, r: &Regime) -> RegimeClasses {
         let conds = conditions(r);
-        let mut sets = Vec::new();
+        let mut sets: Vec<TriSet> = Vec::new();
         sets.extend(r.requirements.iter().map(|x| x.destinations));
         sets.extend(r.frees.iter().map(|x| x.destinations));
         sets.extend(r.authorisations.iter().map(|x| x.destinations));
         sets.extend(r.overlays.iter().map(|x| x.destinations));
         sets.extend(conds.iter().filter_map(|c| c.destinations));
-        // The US groups decide the de minimis level (E:1/E:2) for `ear_applies`.
-        for g in ["E1", "E2"] {
-            if let Some(us) = world.jurisdiction("US") {
-                let usr = &world.regimes[world.jurisdictions[us].regime];
-                if let Some(s) = usr.groups.get(g) {
-                    sets.push(*s);
-                }
-            }
+        // The reaching regime's rules decide `ear_applies` by destination too.
+        if let Some(rj) = world.reach {
+            let rr = &world.regimes[world.jurisdictions[rj].regime];
+            sets.extend(rr.reach.iter().map(|x| x.destinations));
         }
-        let dest = classes(world.places.len(), |p| {
-            sets.iter().map(|s| s.contains(p as PlaceId)).collect()
+        let dest = classes(world.places().len(), |p| {
+            sets.iter().map(|s| s.get(p as PlaceId) as u8).collect()
         });
         let user_masks: Vec<u32> = conds.iter().filter_map(|c| c.end_users).collect();
         let user = classes(EndUser::VALUES.len(), |u| {
             let bit = EndUser::VALUES[u].bit();
-            user_masks.iter().map(|m| m & bit != 0).collect()
+            user_masks.iter().map(|m| u8::from(m & bit != 0)).collect()
         });
         let mut use_masks: Vec<u32> = conds.iter().filter_map(|c| c.end_uses).collect();
         use_masks.extend(r.entries.iter().map(|e| e.excluded_end_uses));
         let usage = classes(EndUse::VALUES.len(), |u| {
             let bit = EndUse::VALUES[u].bit();
-            use_masks.iter().map(|m| m & bit != 0).collect()
+            use_masks.iter().map(|m| u8::from(m & bit != 0)).collect()
         });
         RegimeClasses { dest, user, usage }
     }
 
+    /// Number of class cells.
     pub fn cells(&self) -> usize {
         self.dest.reps.len() * self.user.reps.len() * self.usage.reps.len()
     }
@@ -105,19 +111,24 @@ impl RegimeClasses {
 
 /// The compiled tables for a set of items across every regime.
 pub struct Bulk<'w> {
+    /// The compiled world.
     pub world: &'w World,
+    /// The items, by table position.
     pub items: Vec<ItemId>,
+    /// Classes per regime.
     pub classes: Vec<RegimeClasses>,
     /// Interned determinations; `jurisdiction` is `ANY_JURISDICTION`.
     pub dets: Vec<Determination>,
     /// `[regime][item index]` → determination ids by class cell.
     cubes: Vec<Vec<Vec<u32>>>,
-    /// The determination for "destination is the exporting state".
-    pub not_applicable: u32,
+    /// Per regime: the determination for "destination is the exporting state".
+    pub not_applicable: Vec<u32>,
+    /// The transaction type of every cell.
     pub transaction: Transaction,
 }
 
 impl<'w> Bulk<'w> {
+    /// Evaluates every class cell of every (regime, item) once.
     pub fn new(world: &'w World, items: &[ItemId], transaction: Transaction) -> Bulk<'w> {
         let classes: Vec<RegimeClasses> = world
             .regimes
@@ -166,8 +177,9 @@ impl<'w> Bulk<'w> {
         for ((r, _), ds) in work.iter().zip(computed) {
             cubes[*r].push(ds.into_iter().map(&mut intern).collect());
         }
-        let na = world.not_applicable_determination();
-        let not_applicable = intern(na);
+        let not_applicable = (0..world.regimes.len())
+            .map(|r| intern(world.not_applicable_determination(r)))
+            .collect();
         Bulk {
             world,
             items: items.to_vec(),
@@ -185,7 +197,7 @@ impl<'w> Bulk<'w> {
     pub fn get(&self, j: usize, item: usize, dest: PlaceId, user: usize, usage: usize) -> u32 {
         let jur = &self.world.jurisdictions[j];
         if jur.place == dest {
-            return self.not_applicable;
+            return self.not_applicable[jur.regime];
         }
         let c = &self.classes[jur.regime];
         let cell = (c.dest.of[dest as usize] as usize * c.user.reps.len()
@@ -195,6 +207,7 @@ impl<'w> Bulk<'w> {
         self.cubes[jur.regime][item][cell]
     }
 
+    /// The outcome of determination `det`.
     pub fn outcome(&self, det: u32) -> Outcome {
         self.dets[det as usize].outcome
     }
@@ -206,8 +219,8 @@ impl<'w> Bulk<'w> {
 }
 
 impl World {
-    /// The determination for an export to the exporting state itself.
-    pub fn not_applicable_determination(&self) -> Determination {
+    /// The determination of regime `r` for an export to the exporting state itself.
+    pub fn not_applicable_determination(&self, r: usize) -> Determination {
         let mut d = Determination {
             jurisdiction: ANY_JURISDICTION,
             outcome: Outcome::NotApplicable,
@@ -217,14 +230,12 @@ impl World {
             entries: Vec::new(),
             reasons: Vec::new(),
             conditions: Vec::new(),
-            ear_applies: None,
+            screening: Vec::new(),
+            reach: None,
+            unmodelled: None,
         };
-        if let Some(r) = self.regimes.first() {
-            d.reasons.push(crate::engine::Step {
-                fact: r.not_applicable_fact,
-                entry: crate::engine::NO_ENTRY,
-                outcome: None,
-            });
+        if let Some(r) = self.regimes.get(r) {
+            d.reasons.push(crate::engine::Step::new(r.facts.not_applicable, crate::engine::NO_ENTRY));
         }
         d
     }

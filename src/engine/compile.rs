@@ -1,42 +1,85 @@
-//! Compiles the loaded datasets into dense tables: destinations as bitsets, end users and end
-//! uses as masks, every text (reason, citation) interned once as a `Fact`.
+//! Compiles the loaded datasets, as in force on one day, into dense tables: destinations as
+//! three-valued bitsets, end users and end uses as masks, every text interned once as a
+//! [`Fact`]. Rows and rules not in force that day are left out; those whose validity is not
+//! established become "may apply", so an unknown never turns into a clearance.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use crate::data::catalogue::{Catalogue, ItemId};
-use crate::data::load::{EntryRow, JurisdictionMeta, Participant, RegimeToml, WaList};
+use crate::data::expr::{DestAtom, DestExpr, ItemPattern, Scope, SetOp};
+use crate::data::load::{DeemedRule, EntryRow, GroupTable, JurisdictionMeta, RegimeMeta};
+use crate::data::parties::Party;
 use crate::data::places::{PlaceId, Places};
-use crate::data::rules::Condition;
-use crate::data::{Datasets, RegimeData};
-use crate::engine::bitset::{IndexSet, PlaceSet};
-use crate::error::{Error, Located, Result};
-use crate::model::{Confidence, EndUse, EndUser, LicencePolicy, Outcome, Transaction};
+use crate::data::rules::{Condition, Effect, PartyEffect, ReachKind, RuleMeta, RuleOutcome, ValueLimit};
+use crate::data::{Datasets, RegimeData, Source};
+use crate::engine::screen::Screening;
+use crate::error::Result;
+use crate::model::{
+    Confidence, Date, InForce, IndexSet, LicencePolicy, Outcome, PlaceSet, TriSet, Validity,
+};
 
+/// Index of an interned fact.
 pub type FactId = u32;
 
-/// An interned piece of explanation: a short text (with `{dest}`, `{entry}`, `{exporter}`,
-/// `{item}`, `{outcome}` placeholders) and the legal source it rests on.
-#[derive(Debug, Clone)]
-pub struct Fact {
-    pub text: String,
-    pub citation: String,
-    pub confidence: Confidence,
+/// What a fact is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FactKind {
+    /// A rule of law; its citation goes to `citations`.
+    Law,
+    /// A choice the project makes where the law is silent or the data incomplete; shown as
+    /// "modelling choice: …" in `reasons`, never in `citations`.
+    Modelling,
 }
 
+/// An interned piece of explanation: a short text (with `{dest}`, `{entry}`, `{exporter}`,
+/// `{item}`, `{outcome}`, `{limit}`, `{as_of}` placeholders) and the legal source it rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Fact {
+    /// The text.
+    pub text: String,
+    /// The legal source (empty for modelling choices).
+    pub citation: String,
+    /// How it was established.
+    pub confidence: Confidence,
+    /// Law or modelling choice.
+    pub kind: FactKind,
+    /// Stable code of a condition a person can act on (`LVS-VALUE`); empty for reasons.
+    pub code: String,
+}
+
+/// One compiled list row.
 #[derive(Debug, Clone)]
 pub struct Entry {
+    /// Local code.
     pub local_code: String,
+    /// Catalogue item.
     pub item: ItemId,
+    /// US reasons for control.
     pub reasons: Vec<String>,
+    /// Applies only when named.
     pub special: bool,
+    /// End uses a Note takes out of the entry (mask).
     pub excluded_end_uses: u32,
+    /// "listed" fact.
     pub listed_fact: FactId,
+    /// Note-exclusion fact.
     pub exclusion_fact: FactId,
+    /// Row confidence.
     pub confidence: Confidence,
+    /// Product group letter.
     pub group: Option<char>,
-    /// The row covers the item only in part (tag `partial-scope`): the outcome may be
-    /// `not-listed` for the rest.
+    /// The row covers the item only in part, or its listing is unverified: the outcome may be
+    /// `not-listed`.
     pub partial_fact: Option<FactId>,
+    /// Value limit in US dollars (LVS).
+    pub value_limit: Option<f64>,
+    /// Index of the row in the regime's `entries.csv` rows.
+    pub row: usize,
+    /// Folder the row comes from.
+    pub origin: String,
+    /// Tags.
+    pub tags: Vec<String>,
 }
 
 /// Which list rows decide an item in one regime.
@@ -46,32 +89,28 @@ pub struct Plan {
     pub units: Vec<u32>,
     /// Paragraphs that apply only when named; noted when they would change the answer.
     pub special: Vec<u32>,
-    /// A row says the list does not cover this item.
-    pub explicitly_unlisted: Option<u32>,
+    /// Why the item is not listed, when a row says so (a `not-listed` row, or a row not in
+    /// force on the day).
+    pub unlisted_fact: Option<FactId>,
 }
 
+/// Which list rows and items a rule reaches.
 #[derive(Debug, Clone, Default)]
 pub struct ItemMatcher {
+    /// Rows of the regime.
     pub entries: IndexSet,
+    /// Catalogue items (and everything below them).
     pub items: Vec<ItemId>,
 }
 
 impl ItemMatcher {
-    pub fn matches(
-        &self,
-        catalogue: &Catalogue,
-        entry: Option<(usize, ItemId)>,
-        item: ItemId,
-    ) -> bool {
+    /// Whether the rule reaches `item` (decided by list row `entry`, if any).
+    pub fn matches(&self, catalogue: &Catalogue, entry: Option<(usize, ItemId)>, item: ItemId) -> bool {
         if let Some((idx, entry_item)) = entry {
             if self.entries.contains(idx) {
                 return true;
             }
-            if self
-                .items
-                .iter()
-                .any(|&p| catalogue.is_within(entry_item, p))
-            {
+            if self.items.iter().any(|&p| catalogue.is_within(entry_item, p)) {
                 return true;
             }
         }
@@ -79,805 +118,873 @@ impl ItemMatcher {
     }
 }
 
+/// A compiled condition.
 #[derive(Debug, Clone, Default)]
 pub struct CCondition {
-    pub destinations: Option<PlaceSet>,
+    /// Destinations.
+    pub destinations: Option<TriSet>,
+    /// End users mask.
     pub end_users: Option<u32>,
+    /// End uses mask.
     pub end_uses: Option<u32>,
+    /// Items.
     pub items: Option<ItemMatcher>,
+    /// Deemed or not.
     pub deemed: Option<bool>,
+    /// Transactions mask.
     pub transactions: Option<u32>,
+    /// Value above a limit.
+    pub value_above: Option<ValueLimit>,
 }
 
+/// A compiled licence requirement.
 #[derive(Debug, Clone)]
 pub struct CRequirement {
+    /// Rule id (matched by `only_reasons`).
     pub id: String,
+    /// Items.
     pub items: ItemMatcher,
-    pub destinations: PlaceSet,
+    /// Destinations.
+    pub destinations: TriSet,
+    /// Policy.
     pub policy: LicencePolicy,
+    /// Explanation.
     pub fact: FactId,
 }
 
+/// A compiled "why no licence" rule.
 #[derive(Debug, Clone)]
 pub struct CFree {
+    /// Items.
     pub items: ItemMatcher,
-    pub destinations: PlaceSet,
+    /// Destinations.
+    pub destinations: TriSet,
+    /// Explanation.
     pub fact: FactId,
 }
 
+/// A compiled restriction of an authorisation.
 #[derive(Debug, Clone)]
 pub struct CRestriction {
+    /// When it bars.
     pub when: CCondition,
+    /// Exceptions.
     pub unless: Vec<CCondition>,
+    /// Explanation.
     pub fact: FactId,
+    /// Its validity on the day is not established: it may bar.
+    pub uncertain: bool,
 }
 
+/// A compiled authorisation.
 #[derive(Debug, Clone)]
 pub struct CAuthorisation {
+    /// Id used in output.
     pub id: String,
+    /// Items covered.
     pub items: ItemMatcher,
+    /// Items excluded.
     pub excluded: ItemMatcher,
-    pub destinations: PlaceSet,
+    /// Destinations.
+    pub destinations: TriSet,
+    /// Transactions mask.
     pub transactions: u32,
+    /// Only when every applying requirement is one of these.
     pub only_reasons: Vec<String>,
+    /// May authorise only.
     pub may_only: bool,
+    /// Value limit.
+    pub max_value: Option<ValueLimit>,
+    /// Restrictions.
     pub restrictions: Vec<CRestriction>,
+    /// Explanation.
     pub fact: FactId,
+    /// Conditions to act on.
     pub conditions_fact: Option<FactId>,
+    /// Value condition, when the value decides and the scenario has none.
+    pub value_fact: Option<FactId>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ItemClass {
+/// A compiled item scope.
+#[derive(Debug, Clone)]
+pub enum CScope {
+    /// Every item.
     All,
+    /// Listed items.
     Listed,
+    /// Items on no list row.
     Unlisted,
+    /// Unlisted cyber-surveillance items.
     UnlistedCyberSurveillance,
+    /// The rows and items named.
+    Patterns(ItemMatcher),
 }
 
+/// A compiled catch-all.
 #[derive(Debug, Clone)]
 pub struct CCatchAll {
-    pub class: Option<ItemClass>,
-    pub items: ItemMatcher,
+    /// Items.
+    pub scope: CScope,
+    /// When.
     pub when: CCondition,
-    /// `None` = indeterminate: the rule may raise the outcome up to licence-required.
+    /// `None` = may apply, up to `up_to`.
     pub outcome: Option<Outcome>,
+    /// Strictest outcome when indeterminate.
+    pub up_to: Outcome,
+    /// Policy.
     pub policy: LicencePolicy,
+    /// Explanation.
     pub fact: FactId,
 }
 
+/// A compiled embargo or sanction.
 #[derive(Debug, Clone)]
 pub struct COverlay {
-    pub destinations: PlaceSet,
-    pub all_items: bool,
+    /// Destinations.
+    pub destinations: TriSet,
+    /// Items.
+    pub scope: CScope,
+    /// Further conditions.
+    pub when: CCondition,
+    /// Applies to deemed exports.
     pub deemed: bool,
-    pub outcome: Outcome,
+    /// `None` = may apply, up to `up_to`.
+    pub outcome: Option<Outcome>,
+    /// Strictest outcome when indeterminate.
+    pub up_to: Outcome,
+    /// Policy.
     pub policy: LicencePolicy,
+    /// Explanation.
     pub fact: FactId,
+}
+
+/// A compiled reach rule.
+#[derive(Debug, Clone)]
+pub struct CReach {
+    /// De minimis or origin software.
+    pub kind: ReachKind,
+    /// Threshold (de minimis).
+    pub threshold_pct: f64,
+    /// Destinations.
+    pub destinations: TriSet,
+    /// Rule id.
+    pub id: String,
+    /// Citation.
+    pub citation: String,
+    /// Confidence.
+    pub confidence: Confidence,
+}
+
+/// A compiled party-list rule.
+#[derive(Debug, Clone)]
+pub struct CPartyList {
+    /// List id.
+    pub list: String,
+    /// Label of the list (`Entity List`).
+    pub label: String,
+    /// What a hit does.
+    pub effect: PartyEffect,
+    /// Citation of the list.
+    pub citation: String,
+    /// "{party} is on the list" (placeholders `{party}`, `{notice}`).
+    pub hit_fact: FactId,
+    /// "{party} may be on the list".
+    pub near_fact: FactId,
+    /// Condition shown with each exact hit.
+    pub condition_fact: Option<FactId>,
+}
+
+/// Standard facts every regime uses.
+#[derive(Debug, Clone)]
+pub struct RegimeFacts {
+    /// Item on no row.
+    pub not_listed: FactId,
+    /// Category not in the datasets.
+    pub not_modelled: FactId,
+    /// No requirement applies.
+    pub no_requirement: FactId,
+    /// No deemed-export rule.
+    pub no_deemed: FactId,
+    /// Deemed-export rule unknown.
+    pub deemed_unknown: FactId,
+    /// Deemed exports reach technology and software only.
+    pub deemed_hardware: FactId,
+    /// Not an export.
+    pub not_applicable: FactId,
+    /// Paragraphs differ.
+    pub paragraphs_differ: FactId,
+    /// One paragraph's outcome.
+    pub paragraph_outcome: FactId,
+    /// A named paragraph would change the answer.
+    pub special: FactId,
+    /// A row whose validity on the day is not established.
+    pub row_unknown: FactId,
+    /// Before the earliest modelled date.
+    pub before_modelled: FactId,
+    /// A hit on a list the regime's rules do not treat.
+    pub party_unknown_list: FactId,
+    /// A near match on such a list.
+    pub party_unknown_list_near: FactId,
 }
 
 /// One compiled body of law, shared by its member jurisdictions.
 #[derive(Debug)]
 pub struct Regime {
+    /// Regime id.
     pub id: String,
-    pub meta: RegimeToml,
+    /// Index into `Datasets::regimes`.
+    pub data: usize,
+    /// The head.
+    pub meta: RegimeMeta,
+    /// Confidence.
     pub confidence: Confidence,
+    /// Rows in force (or of unknown validity) on the day.
     pub entries: Vec<Entry>,
+    /// Per catalogue item: which rows decide it.
     pub plans: Vec<Plan>,
+    /// Licence requirements.
     pub requirements: Vec<CRequirement>,
+    /// "No licence" explanations.
     pub frees: Vec<CFree>,
+    /// Authorisations.
     pub authorisations: Vec<CAuthorisation>,
+    /// Catch-alls.
     pub catch_alls: Vec<CCatchAll>,
+    /// Embargoes and sanctions.
     pub overlays: Vec<COverlay>,
-    pub not_listed_fact: FactId,
-    pub not_modelled_fact: FactId,
-    pub no_requirement_fact: FactId,
-    pub no_deemed_fact: FactId,
-    pub deemed_hardware_fact: FactId,
-    pub not_applicable_fact: FactId,
-    pub paragraphs_differ_fact: FactId,
-    pub paragraph_outcome_fact: FactId,
-    pub special_fact: FactId,
-    pub groups: HashMap<String, PlaceSet>,
+    /// Extraterritorial reach.
+    pub reach: Vec<CReach>,
+    /// Party-list treatment.
+    pub party_lists: Vec<CPartyList>,
+    /// Standard facts.
+    pub facts: RegimeFacts,
+    /// Groups as on the day.
+    pub groups: HashMap<String, TriSet>,
+    /// The day is before the earliest modelled date.
+    pub before_modelled: bool,
+    /// Deemed-export rule.
+    pub deemed: DeemedRule,
+    /// `entries.csv` as named in messages.
     pub entries_file: String,
 }
 
 /// One exporting jurisdiction.
 #[derive(Debug, Clone)]
 pub struct Jurisdiction {
+    /// ISO code.
     pub code: String,
+    /// Its place.
     pub place: PlaceId,
+    /// Index into `World::regimes` of the law that governs it on the day.
     pub regime: usize,
+    /// As described by the datasets.
     pub meta: JurisdictionMeta,
 }
 
-/// The compiled datasets: everything an evaluation needs, built once.
+/// The compiled datasets for one day: everything an evaluation needs, built once.
 #[derive(Debug)]
 pub struct World {
-    pub places: Places,
-    pub catalogue: Catalogue,
-    pub participants: Vec<Participant>,
-    pub wa_list: WaList,
+    /// The loaded datasets.
+    pub data: Arc<Datasets>,
+    /// The day the law is taken as of.
+    pub as_of: Date,
+    /// Compiled regimes.
     pub regimes: Vec<Regime>,
-    /// Sorted by ISO code.
+    /// Jurisdictions, sorted by ISO code.
     pub jurisdictions: Vec<Jurisdiction>,
+    /// Interned facts.
     pub facts: Vec<Fact>,
-    pub dataset_dir: std::path::PathBuf,
+    /// The jurisdiction whose law has reach rules (de minimis), if any.
+    pub reach: Option<usize>,
+    /// Parties with the regime whose lists they are on.
+    pub parties: Vec<(usize, Party)>,
+    pub(crate) screening: OnceLock<Screening>,
+    /// Shared facts.
+    pub(crate) common: CommonFacts,
 }
 
-struct Interner {
+/// Facts that do not belong to one regime.
+#[derive(Debug, Clone)]
+pub(crate) struct CommonFacts {
+    pub not_modelled_exporter: FactId,
+    pub no_party_list: FactId,
+}
+
+pub(crate) struct Interner {
     facts: Vec<Fact>,
-    index: HashMap<(String, String, Confidence), FactId>,
+    index: HashMap<Fact, FactId>,
 }
 
 impl Interner {
-    fn fact(&mut self, text: &str, citation: &str, confidence: Confidence) -> FactId {
-        let key = (text.to_string(), citation.to_string(), confidence);
-        if let Some(&id) = self.index.get(&key) {
+    pub(crate) fn new() -> Interner {
+        Interner {
+            facts: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    fn put(&mut self, f: Fact) -> FactId {
+        if let Some(&id) = self.index.get(&f) {
             return id;
         }
         let id = self.facts.len() as FactId;
-        self.facts.push(Fact {
+        self.facts.push(f.clone());
+        self.index.insert(f, id);
+        id
+    }
+
+    pub(crate) fn law(&mut self, text: &str, citation: &str, confidence: Confidence) -> FactId {
+        self.put(Fact {
             text: text.to_string(),
             citation: citation.to_string(),
             confidence,
-        });
-        self.index.insert(key, id);
-        id
+            kind: FactKind::Law,
+            code: String::new(),
+        })
+    }
+
+    pub(crate) fn choice(&mut self, text: &str, confidence: Confidence) -> FactId {
+        self.put(Fact {
+            text: text.to_string(),
+            citation: String::new(),
+            confidence,
+            kind: FactKind::Modelling,
+            code: String::new(),
+        })
+    }
+
+    pub(crate) fn condition(&mut self, code: &str, text: &str, citation: &str, confidence: Confidence) -> FactId {
+        self.put(Fact {
+            text: text.to_string(),
+            citation: citation.to_string(),
+            confidence,
+            kind: FactKind::Law,
+            code: code.to_string(),
+        })
     }
 }
 
+/// Resolution context of one regime on one day.
 struct Ctx<'a> {
-    places: &'a Places,
     catalogue: &'a Catalogue,
-    groups: &'a HashMap<String, PlaceSet>,
-    entries: &'a [EntryRow],
-    file: &'a str,
+    groups: &'a HashMap<String, TriSet>,
+    places: &'a Places,
+    /// Rows in force (or unknown), with their tags and reasons.
+    entries: &'a [Entry],
 }
 
 impl Ctx<'_> {
-    fn err(&self, rule: &str, message: String, value: &str) -> Error {
-        Error::dataset(
-            Located::new(self.file, message)
-                .column(rule.to_string())
-                .value(value),
-        )
-    }
-
-    fn destinations(&self, rule: &str, expr: &str) -> Result<PlaceSet> {
-        let mut set = PlaceSet::default();
-        for term in expr.split_whitespace() {
-            let (op, atom) = match term.as_bytes()[0] {
-                b'+' | b'-' | b'&' => (term.as_bytes()[0], &term[1..]),
-                _ => (b'+', term),
-            };
-            let value = if let Some(group) = atom.strip_prefix('@') {
-                match self.groups.get(group) {
-                    Some(g) => *g,
-                    None => {
-                        let mut names: Vec<&str> = self.groups.keys().map(String::as_str).collect();
-                        names.sort();
-                        return Err(Error::dataset(
-                            Located::new(self.file, "unknown destination group")
-                                .column(rule.to_string())
-                                .value(atom)
-                                .accepted(format!("@{}", names.join(", @"))),
-                        ));
-                    }
+    fn destinations(&self, e: &DestExpr) -> TriSet {
+        let mut set = TriSet::default();
+        for (op, atom) in &e.terms {
+            let value = match atom {
+                DestAtom::Place(p) => {
+                    let mut one = PlaceSet::default();
+                    one.insert(*p);
+                    TriSet::known(one)
                 }
-            } else {
-                let Some(id) = self.places.by_code(atom) else {
-                    return Err(self.err(
-                        rule,
-                        "unknown country code in a destination expression".into(),
-                        atom,
-                    ));
-                };
-                let mut one = PlaceSet::default();
-                one.insert(id);
-                one
+                DestAtom::Group(g) => self.groups.get(g).copied().unwrap_or_default(),
             };
             set = match op {
-                b'-' => set.difference(&value),
-                b'&' => set.intersection(&value),
-                _ => set.union(&value),
+                SetOp::Union => set.union(&value),
+                SetOp::Minus => set.difference(&value),
+                SetOp::And => set.intersection(&value),
             };
         }
-        Ok(set)
+        set
     }
 
-    fn items(&self, rule: &str, origin: &str, patterns: &[String]) -> Result<ItemMatcher> {
+    fn items(&self, origin: &str, patterns: &[ItemPattern]) -> ItemMatcher {
         let mut m = ItemMatcher {
             entries: IndexSet::with_capacity(self.entries.len()),
             items: Vec::new(),
         };
+        let own = |e: &Entry| origin.is_empty() || e.origin == origin;
         for p in patterns {
-            // `@all`, `@group:` and `@reason:` mean the rows of the rule's own folder.
-            let listed = |e: &EntryRow| !e.not_listed && (origin.is_empty() || e.origin == origin);
-            if p == "@all" {
-                for (i, e) in self.entries.iter().enumerate() {
-                    if listed(e) {
-                        m.entries.insert(i);
+            match p {
+                ItemPattern::OwnRows => {
+                    for (i, e) in self.entries.iter().enumerate() {
+                        if own(e) {
+                            m.entries.insert(i);
+                        }
                     }
                 }
-            } else if let Some(tag) = p.strip_prefix("@tag:") {
-                let mut any = false;
-                for (i, e) in self.entries.iter().enumerate() {
-                    if !e.not_listed && e.tags.iter().any(|t| t == tag) {
-                        m.entries.insert(i);
-                        any = true;
+                ItemPattern::Tag(t) => {
+                    for (i, e) in self.entries.iter().enumerate() {
+                        if e.tags.iter().any(|x| x == t) {
+                            m.entries.insert(i);
+                        }
                     }
                 }
-                if !any {
-                    return Err(self.err(rule, "no list entry carries this tag".into(), p));
-                }
-            } else if let Some(group) = p.strip_prefix("@group:") {
-                for (i, e) in self.entries.iter().enumerate() {
-                    if listed(e)
-                        && e.local_code
-                            .chars()
-                            .nth(1)
-                            .map(|c| c.to_string())
-                            .as_deref()
-                            == Some(group)
-                    {
-                        m.entries.insert(i);
+                ItemPattern::Group(g) => {
+                    for (i, e) in self.entries.iter().enumerate() {
+                        if own(e) && e.local_code.chars().nth(1) == Some(*g) {
+                            m.entries.insert(i);
+                        }
                     }
                 }
-            } else if let Some(reason) = p.strip_prefix("@reason:") {
-                for (i, e) in self.entries.iter().enumerate() {
-                    if listed(e) && e.reasons.iter().any(|r| r == reason) {
-                        m.entries.insert(i);
+                ItemPattern::Reason(r) => {
+                    for (i, e) in self.entries.iter().enumerate() {
+                        if own(e) && e.reasons.iter().any(|x| x == r) {
+                            m.entries.insert(i);
+                        }
                     }
                 }
-            } else {
-                match self.catalogue.lookup(p) {
-                    Some(id) => m.items.push(id),
-                    None => {
-                        return Err(self.err(
-                            rule,
-                            "item pattern names no catalogue item".into(),
-                            p,
-                        ));
-                    }
-                }
+                ItemPattern::Item(id) => m.items.push(*id),
             }
         }
-        Ok(m)
+        m
     }
 
-    fn condition(&self, rule: &str, origin: &str, c: &Condition) -> Result<CCondition> {
-        Ok(CCondition {
-            destinations: c
-                .destinations
-                .as_deref()
-                .map(|d| self.destinations(rule, d))
-                .transpose()?,
-            end_users: c
-                .end_users
-                .as_ref()
-                .map(|v| {
-                    mask(
-                        rule,
-                        v,
-                        self.file,
-                        EndUser::parse,
-                        EndUser::bit,
-                        crate::model::END_USERS,
-                    )
-                })
-                .transpose()?,
-            end_uses: c
-                .end_uses
-                .as_ref()
-                .map(|v| {
-                    mask(
-                        rule,
-                        v,
-                        self.file,
-                        EndUse::parse,
-                        EndUse::bit,
-                        crate::model::END_USES,
-                    )
-                })
-                .transpose()?,
-            items: c
-                .items
-                .as_ref()
-                .map(|v| self.items(rule, origin, v))
-                .transpose()?,
+    fn scope(&self, origin: &str, s: &Scope) -> CScope {
+        match s {
+            Scope::All => CScope::All,
+            Scope::Listed => CScope::Listed,
+            Scope::Unlisted => CScope::Unlisted,
+            Scope::UnlistedCyberSurveillance => CScope::UnlistedCyberSurveillance,
+            Scope::Patterns(p) => CScope::Patterns(self.items(origin, p)),
+        }
+    }
+
+    fn condition(&self, origin: &str, c: &Condition, uncertain: bool) -> CCondition {
+        let dest = c.destinations.as_ref().map(|d| self.destinations(d));
+        CCondition {
+            destinations: match (dest, uncertain) {
+                (Some(d), true) => Some(d.uncertain()),
+                (d, _) => d,
+            },
+            end_users: c.end_users,
+            end_uses: c.end_uses,
+            items: c.items.as_ref().map(|i| self.items(origin, i)),
             deemed: c.deemed,
-            transactions: c
-                .transactions
-                .as_ref()
-                .map(|v| {
-                    mask(
-                        rule,
-                        v,
-                        self.file,
-                        Transaction::parse,
-                        Transaction::bit,
-                        crate::model::TRANSACTIONS,
-                    )
-                })
-                .transpose()?,
-        })
-    }
-}
-
-fn mask<T: Copy>(
-    rule: &str,
-    words: &[String],
-    file: &str,
-    parse: fn(&str) -> Option<T>,
-    bit: fn(T) -> u32,
-    accepted: &[&str],
-) -> Result<u32> {
-    let mut m = 0;
-    for w in words {
-        match parse(w) {
-            Some(v) => m |= bit(v),
-            None => {
-                return Err(Error::dataset(
-                    Located::new(file, "unknown word in a condition")
-                        .column(rule.to_string())
-                        .value(w.clone())
-                        .accepted(accepted.join(", ")),
-                ));
-            }
+            transactions: c.transactions,
+            value_above: c.value_above,
         }
     }
-    Ok(m)
-}
 
-fn confidence(file: &str, rule: &str, c: &Option<String>) -> Result<Confidence> {
-    let v = c.as_deref().unwrap_or("");
-    Confidence::parse(v).ok_or_else(|| {
-        Error::dataset(
-            Located::new(file, "unknown confidence")
-                .column(rule.to_string())
-                .value(v)
-                .accepted("primary, secondary, assumed"),
-        )
-    })
-}
-
-fn policy(file: &str, rule: &str, p: &str) -> Result<LicencePolicy> {
-    LicencePolicy::parse(p).ok_or_else(|| {
-        Error::dataset(
-            Located::new(file, "unknown licence policy")
-                .column(rule.to_string())
-                .value(p)
-                .accepted("case-by-case, denial, approval, empty"),
-        )
-    })
-}
-
-fn with_note(label: &str, note: &Option<String>) -> String {
-    match note {
-        Some(n) if !n.is_empty() => format!("{label} ({n})"),
-        _ => label.to_string(),
+    fn all(&self) -> PlaceSet {
+        let mut s = PlaceSet::default();
+        for p in self.places.ids() {
+            s.insert(p);
+        }
+        s
     }
 }
 
-fn require_citation(file: &str, rule: &str, citation: &str) -> Result<()> {
-    if citation.trim().is_empty() {
-        return Err(Error::dataset(
-            Located::new(file, "every rule must cite its legal source").column(rule.to_string()),
-        ));
+/// The status of a rule on the day; `None` = not in force (leave it out).
+fn status(v: &Validity, day: Date, baseline: Date) -> Option<bool> {
+    match v.on(day, baseline) {
+        InForce::Yes => Some(false),
+        InForce::Unknown => Some(true),
+        InForce::No => None,
     }
-    Ok(())
 }
 
 impl World {
-    pub fn load(dir: &std::path::Path) -> Result<World> {
-        World::compile(Datasets::load(dir)?)
+    /// Loads and compiles the datasets of `source` as in force on their current date.
+    pub fn load(source: Source) -> Result<World> {
+        let data = Arc::new(Datasets::load(source)?);
+        let day = datasets_date(&data);
+        World::compile(data, day)
     }
 
-    pub fn compile(data: Datasets) -> Result<World> {
-        let mut interner = Interner {
-            facts: Vec::new(),
-            index: HashMap::new(),
-        };
-        let mut global: HashMap<String, PlaceSet> = HashMap::new();
-        let mut all = PlaceSet::default();
-        let mut eu = PlaceSet::default();
-        for id in data.places.ids() {
-            all.insert(id);
-            if data.places.get(id).eu_customs {
-                eu.insert(id);
-            }
-        }
-        let mut wa = PlaceSet::default();
-        for p in &data.participants {
-            if let Some(id) = data.places.by_code(&p.code) {
-                wa.insert(id);
-            }
-        }
-        global.insert("all".into(), all);
-        global.insert("EU".into(), eu);
-        global.insert("WA".into(), wa);
+    /// Loads the embedded datasets (or `$WASSENAAR_DATASETS`).
+    pub fn bundled() -> Result<World> {
+        World::load(Source::from_env())
+    }
 
+    /// The same datasets compiled for another day.
+    pub fn at(&self, day: Date) -> Result<World> {
+        World::compile(self.data.clone(), day)
+    }
+
+    /// The places.
+    pub fn places(&self) -> &Places {
+        &self.data.places
+    }
+
+    /// The item catalogue.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.data.catalogue
+    }
+
+    /// The datasets' current date: the latest list version date of any regime.
+    pub fn current_date(&self) -> Date {
+        datasets_date(&self.data)
+    }
+
+    /// Compiles `data` as in force on `day`.
+    pub fn compile(data: Arc<Datasets>, day: Date) -> Result<World> {
+        let mut interner = Interner::new();
+        let version = datasets_date(&data);
+        let all_places = {
+            let mut s = PlaceSet::default();
+            for p in data.places.ids() {
+                s.insert(p);
+            }
+            s
+        };
+        let clip = |t: TriSet| TriSet {
+            sure: t.sure.intersection(&all_places),
+            maybe: t.maybe.intersection(&all_places),
+        };
+        let global_from = Date::parse(GLOBAL_GROUPS_FROM_DATE).unwrap_or(version);
+        let mut global: HashMap<String, TriSet> = HashMap::new();
+        for g in &data.global_groups {
+            global.insert(g.name.clone(), clip(g.at(day, version, global_from)));
+        }
         let mut regimes = Vec::new();
-        let mut jurisdictions = Vec::new();
-        for rd in &data.regimes {
-            let regime = compile_regime(rd, &data, &global, &mut interner)?;
+        for (ri, rd) in data.regimes.iter().enumerate() {
+            regimes.push(compile_regime(ri, rd, &data, &global, day, &clip, &mut interner));
+        }
+        let mut jurisdictions: Vec<Jurisdiction> = Vec::new();
+        for (ri, rd) in data.regimes.iter().enumerate() {
             for m in &rd.members {
                 let Some(place) = data.places.by_code(&m.code) else {
-                    return Err(Error::dataset(
-                        Located::new(rd.folder.display().to_string(), "unknown member code")
-                            .value(m.code.clone()),
-                    ));
+                    continue;
                 };
-                if jurisdictions
-                    .iter()
-                    .any(|j: &Jurisdiction| j.code == m.code)
-                {
-                    return Err(Error::dataset(
-                        Located::new(
-                            rd.folder.display().to_string(),
-                            "jurisdiction defined twice",
-                        )
-                        .value(m.code.clone()),
-                    ));
+                if jurisdictions.iter().any(|j| j.code == m.code) {
+                    continue;
+                }
+                // A period under another regime's law (the UK under EU law until 2020).
+                let mut regime = ri;
+                for p in &rd.meta.periods {
+                    if p.validity.on(day, Date::MIN) == InForce::Yes
+                        && let Some(other) = data.regimes.iter().position(|r| r.id == p.regime)
+                    {
+                        regime = other;
+                    }
                 }
                 jurisdictions.push(Jurisdiction {
                     code: m.code.clone(),
                     place,
-                    regime: regimes.len(),
+                    regime,
                     meta: m.clone(),
                 });
             }
-            regimes.push(regime);
         }
         jurisdictions.sort_by(|a, b| a.code.cmp(&b.code));
+        let reach = jurisdictions
+            .iter()
+            .position(|j| !regimes[j.regime].reach.is_empty() && data.regimes[regimes[j.regime].data].members.iter().any(|m| m.code == j.code));
+        let mut parties = Vec::new();
+        for (ri, rd) in data.regimes.iter().enumerate() {
+            for p in &rd.parties {
+                if p.listed_on.is_none_or(|d| d <= day) {
+                    parties.push((ri, p.clone()));
+                }
+            }
+        }
+        let common = CommonFacts {
+            not_modelled_exporter: interner.choice(
+                "the law of {exporter} is not modelled in the datasets: its own outcome is not established",
+                Confidence::Assumed,
+            ),
+            no_party_list: interner.condition(
+                "SCREENING",
+                "the datasets hold no party list of {exporter}: screen the end user against its lists",
+                "",
+                Confidence::Primary,
+            ),
+        };
         Ok(World {
-            places: data.places,
-            catalogue: data.catalogue,
-            participants: data.participants,
-            wa_list: data.wa_list,
+            data,
+            as_of: day,
             regimes,
             jurisdictions,
             facts: interner.facts,
-            dataset_dir: data.dir,
+            reach,
+            parties,
+            screening: OnceLock::new(),
+            common,
         })
     }
 
+    /// The jurisdiction with ISO code `code`.
     pub fn jurisdiction(&self, code: &str) -> Option<usize> {
         self.jurisdictions
             .binary_search_by(|j| j.code.as_str().cmp(code))
             .ok()
     }
 
+    /// Fact `id`.
     pub fn fact(&self, id: FactId) -> &Fact {
         &self.facts[id as usize]
     }
+
+    /// The regime data (as loaded) of compiled regime `r`.
+    pub fn regime_data(&self, r: usize) -> &RegimeData {
+        &self.data.regimes[self.regimes[r].data]
+    }
 }
 
+/// Date from which the global groups' recorded changes (`group_changes.csv`) are complete.
+const GLOBAL_GROUPS_FROM_DATE: &str = "2000-01-01";
+
+/// The latest list version date of any regime: the default `--as-of`.
+pub fn datasets_date(data: &Datasets) -> Date {
+    data.regimes
+        .iter()
+        .map(|r| r.meta.list_date)
+        .max()
+        .unwrap_or(Date::MIN)
+}
+
+fn fact_of(interner: &mut Interner, meta: &RuleMeta, text: &str, uncertain: bool, confidence: Confidence) -> FactId {
+    let c = if uncertain { confidence.min(Confidence::Secondary) } else { confidence };
+    let text = if uncertain {
+        format!("{text} [in force on {{as_of}} not established: undated rule of the {{list_version}} version]")
+    } else {
+        text.to_string()
+    };
+    interner.law(&text, &meta.citation, c)
+}
+
+#[allow(clippy::too_many_lines)]
 fn compile_regime(
+    ri: usize,
     rd: &RegimeData,
     data: &Datasets,
-    global: &HashMap<String, PlaceSet>,
+    global: &HashMap<String, TriSet>,
+    day: Date,
+    clip: &dyn Fn(TriSet) -> TriSet,
     interner: &mut Interner,
-) -> Result<Regime> {
+) -> Regime {
+    let base = rd.meta.list_date;
     let mut groups = global.clone();
-    let ctx_places = &data.places;
     for g in &rd.groups {
-        let mut set = PlaceSet::default();
-        for code in &g.members {
-            if let Some(id) = ctx_places.by_code(code) {
-                set.insert(id);
-            }
-        }
-        groups.insert(g.name.clone(), set);
+        groups.insert(g.name.clone(), clip(group_at(g, day, &rd.meta)));
     }
-    let file = rd.rules_file.as_str();
+    let entries = compile_entries(rd, day, interner);
+    let plans = plans(&data.catalogue, rd, &entries, day, interner);
     let ctx = Ctx {
-        places: &data.places,
         catalogue: &data.catalogue,
         groups: &groups,
-        entries: &rd.entries,
-        file,
+        places: &data.places,
+        entries: &entries,
     };
-    let list_name = rd.meta.list_name.clone();
-    let mut entries = Vec::with_capacity(rd.entries.len());
-    for e in &rd.entries {
-        let reasons = if e.reasons.is_empty() {
-            String::new()
-        } else {
-            format!(" {}", e.reasons.join(","))
-        };
-        let listed_fact = if e.not_listed {
-            interner.fact("{item} not covered by {list}", &e.source, e.confidence)
-        } else {
-            interner.fact(
-                &format!("{{entry}}{reasons} listed"),
-                &e.source,
-                e.confidence,
-            )
-        };
-        let exclusion_fact = interner.fact(
-            "{entry} does not control items for this end use (entry note)",
-            &e.source,
-            e.confidence,
-        );
-        let mut excluded = 0;
-        for u in &e.excluded_end_uses {
-            excluded |= u.bit();
-        }
-        entries.push(Entry {
-            local_code: e.local_code.clone(),
-            item: e.item,
-            reasons: e.reasons.clone(),
-            special: e.special,
-            excluded_end_uses: excluded,
-            listed_fact,
-            exclusion_fact,
-            confidence: e.confidence,
-            group: e
-                .local_code
-                .chars()
-                .nth(1)
-                .filter(|c| ('A'..='E').contains(c)),
-            partial_fact: if e.tags.iter().any(|t| t == "partial-scope") {
-                Some(interner.fact(
-                    "{entry} covers {item} only in part: the rest is not listed",
-                    &e.source,
-                    Confidence::Secondary,
-                ))
-            } else if e.tags.iter().any(|t| t == "unverified-listing") {
-                Some(interner.fact(
-                    "whether {exporter} lists {entry} is not established",
-                    &e.source,
-                    e.confidence.min(Confidence::Secondary),
-                ))
-            } else {
-                None
-            },
-        });
-    }
-    // Plans: for every catalogue item, which rows decide it.
-    let cat = &data.catalogue;
-    let mut by_item: HashMap<ItemId, Vec<u32>> = HashMap::new();
-    for (i, e) in rd.entries.iter().enumerate() {
-        by_item.entry(e.item).or_default().push(i as u32);
-    }
-    let mut plans = vec![Plan::default(); cat.len()];
-    for item in cat.ids() {
-        let plan = &mut plans[item as usize];
-        // Rows at the item itself or below it.
-        let mut below: Vec<u32> = Vec::new();
-        for (&it, rows) in &by_item {
-            if it != item && cat.is_within(it, item) {
-                below.extend(rows.iter().copied());
-            }
-        }
-        below.sort_unstable();
-        let own = by_item.get(&item).cloned().unwrap_or_default();
-        // Nearest ancestor with a row.
-        let mut ancestor = None;
-        if own.is_empty() {
-            let mut cur = cat.get(item).parent;
-            while let Some(p) = cur {
-                if let Some(rows) = by_item.get(&p) {
-                    ancestor = Some(rows.clone());
-                    break;
-                }
-                cur = cat.get(p).parent;
-            }
-        }
-        let base: Vec<u32> = if own.is_empty() {
-            ancestor.unwrap_or_default()
-        } else {
-            own
-        };
-        let (special, ordinary): (Vec<u32>, Vec<u32>) = below
-            .into_iter()
-            .partition(|&r| rd.entries[r as usize].special);
-        let ordinary: Vec<u32> = ordinary
-            .into_iter()
-            .filter(|&r| !rd.entries[r as usize].not_listed)
-            .collect();
-        let mut units: Vec<u32> = Vec::new();
-        for r in base.iter().chain(ordinary.iter()) {
-            let row = &rd.entries[*r as usize];
-            if row.not_listed {
-                plan.explicitly_unlisted = Some(*r);
-            } else if row.special && !cat.is_within(item, row.item) {
-                continue;
-            } else if !units.contains(r) {
-                units.push(*r);
-            }
-        }
-        plan.units = units;
-        plan.special = special;
-    }
-
+    let all = ctx.all();
+    let dest = |e: &DestExpr, uncertain: bool| {
+        let d = ctx.destinations(e);
+        let d = TriSet { sure: d.sure.intersection(&all), maybe: d.maybe.intersection(&all) };
+        if uncertain { d.uncertain() } else { d }
+    };
+    let rules = &rd.rules;
     let mut requirements = Vec::new();
-    for r in &rd.rules.requirement {
-        require_citation(file, &r.id, &r.citation)?;
-        let c = confidence(file, &r.id, &r.confidence)?;
+    for r in &rules.requirements {
+        let Some(unc) = status(&r.meta.validity, day, base) else { continue };
         requirements.push(CRequirement {
-            id: r.id.clone(),
-            items: ctx.items(&r.id, &r.origin, &r.items)?,
-            destinations: ctx.destinations(&r.id, &r.destinations)?,
-            policy: policy(file, &r.id, r.licence_policy.as_deref().unwrap_or(""))?,
-            fact: interner.fact(&with_note(&r.label, &r.note), &r.citation, c),
+            id: r.meta.id.clone(),
+            items: ctx.items(&r.meta.origin, &r.items),
+            destinations: dest(&r.destinations, unc),
+            policy: r.policy,
+            fact: fact_of(interner, &r.meta, &r.meta.text(), unc, r.meta.confidence),
         });
     }
     let mut frees = Vec::new();
-    for r in &rd.rules.free {
-        require_citation(file, &r.id, &r.citation)?;
-        let c = confidence(file, &r.id, &r.confidence)?;
-        let text = match &r.note {
-            Some(n) => format!("{} ({n})", r.label),
-            None => r.label.clone(),
-        };
+    for r in &rules.frees {
+        let Some(unc) = status(&r.meta.validity, day, base) else { continue };
         frees.push(CFree {
-            items: ctx.items(&r.id, &r.origin, &r.items)?,
-            destinations: ctx.destinations(&r.id, &r.destinations)?,
-            fact: interner.fact(&text, &r.citation, c),
+            items: ctx.items(&r.meta.origin, &r.items),
+            destinations: dest(&r.destinations, unc),
+            fact: fact_of(interner, &r.meta, &r.meta.text(), unc, r.meta.confidence),
         });
     }
     let mut authorisations = Vec::new();
-    for a in &rd.rules.authorisation {
-        require_citation(file, &a.id, &a.citation)?;
-        let c = confidence(file, &a.id, &a.confidence)?;
-        let may_only = match a.effect.as_deref() {
-            None | Some("authorises") => false,
-            Some("may-authorise") => true,
-            Some(other) => {
-                return Err(Error::dataset(
-                    Located::new(file, "unknown authorisation effect")
-                        .column(a.id.clone())
-                        .value(other)
-                        .accepted("authorises, may-authorise"),
-                ));
-            }
-        };
+    for a in &rules.authorisations {
+        let Some(unc) = status(&a.meta.validity, day, base) else { continue };
+        let may_only = a.effect == Effect::MayAuthorise || unc;
         let mut restrictions = Vec::new();
-        for r in &a.restriction {
-            require_citation(file, &r.id, &r.citation)?;
-            let rc = confidence(file, &r.id, &r.confidence)?;
+        for r in &a.restrictions {
+            let Some(runc) = status(&r.meta.validity, day, base) else { continue };
             restrictions.push(CRestriction {
-                when: ctx.condition(&r.id, &a.origin, &r.when)?,
-                unless: r
-                    .unless
-                    .iter()
-                    .map(|u| ctx.condition(&r.id, &a.origin, u))
-                    .collect::<Result<_>>()?,
-                fact: interner.fact(
-                    &format!("{}: {}", a.id, with_note(&r.label, &r.note)),
-                    &r.citation,
-                    rc,
-                ),
+                when: ctx.condition(&a.meta.origin, &r.when, false),
+                unless: r.unless.iter().map(|u| ctx.condition(&a.meta.origin, u, false)).collect(),
+                fact: fact_of(interner, &r.meta, &format!("{}: {}", a.meta.id, r.meta.text()), runc, r.meta.confidence),
+                uncertain: runc,
             });
         }
-        let transactions = if a.transactions.is_empty() {
-            u32::MAX
+        let c = if may_only { a.meta.confidence.min(Confidence::Secondary) } else { a.meta.confidence };
+        let text = if a.effect == Effect::MayAuthorise {
+            format!("{} may apply: {}", a.meta.id, a.meta.note.clone().unwrap_or_default())
         } else {
-            mask(
-                &a.id,
-                &a.transactions,
-                file,
-                Transaction::parse,
-                Transaction::bit,
-                crate::model::TRANSACTIONS,
-            )?
+            format!("{} applies", a.meta.id)
         };
-        let c = if may_only {
-            c.min(Confidence::Secondary)
-        } else {
-            c
-        };
-        let text = if may_only {
-            format!("{} may apply: {}", a.id, a.note.clone().unwrap_or_default())
-        } else {
-            format!("{} applies", a.id)
-        };
+        let code = if a.condition_code.is_empty() { format!("{}-CONDITIONS", a.meta.id) } else { a.condition_code.clone() };
+        let value_fact = a.max_value.map(|v| {
+            let limit = match v {
+                ValueLimit::Entry => "{limit}".to_string(),
+                ValueLimit::Fixed(x, cur) => format!("{} {}", group_thousands(x), cur.as_str()),
+            };
+            interner.condition(
+                &format!("{}-VALUE", a.meta.id),
+                &format!("{} applies only if the value of the shipment is at most {limit}: give `value` and `currency`", a.meta.id),
+                &a.meta.citation,
+                a.meta.confidence,
+            )
+        });
         authorisations.push(CAuthorisation {
-            id: a.id.clone(),
-            items: ctx.items(&a.id, &a.origin, &a.items)?,
-            excluded: ctx.items(&a.id, &a.origin, &a.excluded_items)?,
-            destinations: ctx.destinations(&a.id, &a.destinations)?,
-            transactions,
+            id: a.meta.id.clone(),
+            items: ctx.items(&a.meta.origin, &a.items),
+            excluded: ctx.items(&a.meta.origin, &a.excluded),
+            destinations: dest(&a.destinations, false),
+            transactions: a.transactions,
             only_reasons: a.only_reasons.clone(),
             may_only,
+            max_value: a.max_value,
             restrictions,
-            fact: interner.fact(&text, &a.citation, c),
+            fact: fact_of(interner, &a.meta, &text, unc, c),
             conditions_fact: (!a.conditions.is_empty())
-                .then(|| interner.fact(&format!("{}: {}", a.id, a.conditions), &a.citation, c)),
+                .then(|| interner.condition(&code, &format!("{}: {}", a.meta.id, a.conditions), &a.meta.citation, c)),
+            value_fact,
         });
     }
     let mut catch_alls = Vec::new();
-    for r in &rd.rules.catch_all {
-        require_citation(file, &r.id, &r.citation)?;
-        let c = confidence(file, &r.id, &r.confidence)?;
-        let (class, patterns): (Option<ItemClass>, Vec<String>) = match r.items.as_slice() {
-            [one] if one == "all" => (Some(ItemClass::All), vec![]),
-            [one] if one == "listed" => (Some(ItemClass::Listed), vec![]),
-            [one] if one == "unlisted" => (Some(ItemClass::Unlisted), vec![]),
-            [one] if one == crate::data::catalogue::UNLISTED_CYBER_SURVEILLANCE => {
-                (Some(ItemClass::UnlistedCyberSurveillance), vec![])
-            }
-            other => (None, other.to_vec()),
+    for r in &rules.catch_alls {
+        let Some(unc) = status(&r.meta.validity, day, base) else { continue };
+        let outcome = match (r.outcome, unc) {
+            (RuleOutcome::Indeterminate, _) => None,
+            (_, true) => None,
+            (RuleOutcome::LicenceRequired, false) => Some(Outcome::LicenceRequired),
+            (RuleOutcome::Prohibited, false) => Some(Outcome::Prohibited),
         };
-        let outcome = match r.outcome.as_str() {
-            "indeterminate" => None,
-            o => match Outcome::parse(o).filter(|o| o.strictness().is_some()) {
-                Some(o) => Some(o),
-                None => {
-                    return Err(Error::dataset(
-                        Located::new(file, "unknown catch-all outcome")
-                            .column(r.id.clone())
-                            .value(o)
-                            .accepted("licence-required, prohibited, indeterminate"),
-                    ));
-                }
-            },
-        };
-        let text = match &r.note {
-            Some(n) => format!("{}: {} ({n})", r.id, r.label),
-            None => format!("{}: {}", r.id, r.label),
+        let up_to = match r.outcome {
+            RuleOutcome::Prohibited => Outcome::Prohibited,
+            RuleOutcome::LicenceRequired => Outcome::LicenceRequired,
+            RuleOutcome::Indeterminate => r.up_to,
         };
         // A rule that may or may not apply leaves the result resting on an unestablished fact.
-        let c = if outcome.is_none() {
-            c.min(Confidence::Secondary)
-        } else {
-            c
-        };
+        let c = if outcome.is_none() { r.meta.confidence.min(Confidence::Secondary) } else { r.meta.confidence };
         catch_alls.push(CCatchAll {
-            class,
-            items: ctx.items(&r.id, &r.origin, &patterns)?,
-            when: ctx.condition(&r.id, &r.origin, &r.when)?,
+            scope: ctx.scope(&r.meta.origin, &r.scope),
+            when: ctx.condition(&r.meta.origin, &r.when, unc),
             outcome,
-            policy: policy(file, &r.id, &r.licence_policy)?,
-            fact: interner.fact(&text, &r.citation, c),
+            up_to,
+            policy: r.policy,
+            fact: fact_of(interner, &r.meta, &format!("{}: {}", r.meta.id, r.meta.text()), unc, c),
         });
     }
     let mut overlays = Vec::new();
-    for o in &rd.rules.overlay {
-        require_citation(file, &o.id, &o.citation)?;
-        let c = confidence(file, &o.id, &o.confidence)?;
-        let outcome = match Outcome::parse(&o.outcome) {
-            Some(x @ (Outcome::LicenceRequired | Outcome::Prohibited)) => x,
-            _ => {
-                return Err(Error::dataset(
-                    Located::new(file, "unknown overlay outcome")
-                        .column(o.id.clone())
-                        .value(o.outcome.clone())
-                        .accepted("licence-required, prohibited"),
-                ));
-            }
+    for o in &rules.overlays {
+        let Some(unc) = status(&o.meta.validity, day, base) else { continue };
+        let outcome = match (o.outcome, unc) {
+            (RuleOutcome::Indeterminate, _) | (_, true) => None,
+            (RuleOutcome::LicenceRequired, false) => Some(Outcome::LicenceRequired),
+            (RuleOutcome::Prohibited, false) => Some(Outcome::Prohibited),
         };
-        let all_items = match o.items.as_str() {
-            "all" => true,
-            "listed" => false,
-            other => {
-                return Err(Error::dataset(
-                    Located::new(file, "unknown overlay item scope")
-                        .column(o.id.clone())
-                        .value(other)
-                        .accepted("all, listed"),
-                ));
-            }
+        let up_to = match o.outcome {
+            RuleOutcome::Prohibited => Outcome::Prohibited,
+            RuleOutcome::LicenceRequired => Outcome::LicenceRequired,
+            RuleOutcome::Indeterminate => o.up_to,
         };
-        let text = match &o.note {
-            Some(n) => format!("{}: {} ({n})", o.id, o.label),
-            None => format!("{}: {}", o.id, o.label),
-        };
+        let c = if outcome.is_none() { o.meta.confidence.min(Confidence::Secondary) } else { o.meta.confidence };
         overlays.push(COverlay {
-            destinations: ctx.destinations(&o.id, &o.destinations)?,
-            all_items,
-            deemed: o.deemed.unwrap_or(true),
+            destinations: dest(&o.destinations, unc),
+            scope: ctx.scope(&o.meta.origin, &o.scope),
+            when: ctx.condition(&o.meta.origin, &o.when, false),
+            deemed: o.deemed,
             outcome,
-            policy: policy(file, &o.id, &o.licence_policy)?,
-            fact: interner.fact(&text, &o.citation, c),
+            up_to,
+            policy: o.policy,
+            fact: fact_of(interner, &o.meta, &format!("{}: {}", o.meta.id, o.meta.text()), unc, c),
         });
     }
+    let mut reach = Vec::new();
+    for r in &rules.reach {
+        let Some(unc) = status(&r.meta.validity, day, base) else { continue };
+        reach.push(CReach {
+            kind: r.kind,
+            threshold_pct: r.threshold_pct,
+            destinations: dest(&r.destinations, unc),
+            id: r.meta.id.clone(),
+            citation: r.meta.citation.clone(),
+            confidence: if unc { r.meta.confidence.min(Confidence::Secondary) } else { r.meta.confidence },
+        });
+    }
+    let mut party_lists = Vec::new();
+    for p in &rules.party_lists {
+        if status(&p.meta.validity, day, base).is_none() {
+            continue;
+        }
+        let what = match p.effect {
+            PartyEffect::Requirement => "licence for the items its entry names, no licence exception",
+            PartyEffect::Prohibition => "dealings barred",
+            PartyEffect::NoExceptions => "no licence exception",
+            PartyEffect::Notice => "listed: review before dealing",
+        };
+        party_lists.push(CPartyList {
+            list: p.list.clone(),
+            label: p.meta.label.clone(),
+            effect: p.effect,
+            citation: p.meta.citation.clone(),
+            hit_fact: interner.law(&format!("{}: {{party}} ({{notice}}): {what}", p.meta.label), &p.meta.citation, p.meta.confidence),
+            near_fact: interner.law(
+                &format!("possible {} match: {{party}} ({{notice}}), a person must review the name", p.meta.label),
+                &p.meta.citation,
+                Confidence::Secondary,
+            ),
+            condition_fact: (!p.condition.is_empty()).then(|| {
+                interner.condition("SCREENING", &format!("{}: {{party}}: {}", p.meta.label, p.condition), &p.meta.citation, p.meta.confidence)
+            }),
+        });
+    }
+    let list_name = rd.meta.list_name.clone();
+    let rc = rd.confidence();
     let basis = rd.meta.legal_basis.clone();
-    let rc = rd.confidence;
-    Ok(Regime {
+    let deemed = &rd.meta.deemed;
+    let facts = RegimeFacts {
+        not_listed: interner.law(&format!("{{item}} not on {list_name}"), &list_name, rc),
+        not_modelled: interner.choice("this category of {list} is not in the datasets", Confidence::Assumed),
+        no_requirement: interner.law(
+            "no licence requirement of {exporter} applies to {entry} for {dest}",
+            rd.meta.no_requirement_citation.as_deref().unwrap_or(&basis),
+            rc,
+        ),
+        no_deemed: interner.law(
+            "{exporter} has no deemed-export rule: release inside {exporter} is not an export",
+            &deemed.citation,
+            deemed.confidence,
+        ),
+        deemed_unknown: interner.choice(
+            "whether {exporter} controls the release of technology to foreign nationals inside the state (a deemed export) is not established",
+            Confidence::Assumed,
+        ),
+        deemed_hardware: interner.law(
+            "a deemed export concerns technology and source code, not {item}",
+            &deemed.citation,
+            deemed.confidence,
+        ),
+        not_applicable: match &rd.meta.export_definition {
+            Some(c) => interner.law("destination is inside the exporting state: not an export", c, Confidence::Primary),
+            None => interner.choice("a transfer inside the exporting state is not an export", Confidence::Primary),
+        },
+        paragraphs_differ: interner.choice("paragraphs of {item} differ: name one", Confidence::Primary),
+        paragraph_outcome: interner.law("{entry}: {outcome}", &list_name, Confidence::Primary),
+        special: interner.condition("NAMED-PARAGRAPH", "if named, {entry} gives {outcome}", &list_name, Confidence::Primary),
+        row_unknown: interner.choice(
+            "whether {entry} was in force on {as_of} is not established: the datasets hold {list_version} (dated {list_date})",
+            Confidence::Secondary,
+        ),
+        before_modelled: interner.choice(
+            "the datasets hold the law of {exporter} from {modelled_from}: {as_of} is before it",
+            Confidence::Assumed,
+        ),
+        party_unknown_list: interner.condition(
+            "SCREENING",
+            "{party} ({notice}) is on a list the datasets do not model the effect of: review before dealing",
+            "",
+            Confidence::Secondary,
+        ),
+        party_unknown_list_near: interner.condition(
+            "SCREENING",
+            "{party} ({notice}) may be on a list the datasets do not model the effect of: review the name",
+            "",
+            Confidence::Secondary,
+        ),
+    };
+    Regime {
         id: rd.id.clone(),
+        data: ri,
         meta: rd.meta.clone(),
         confidence: rc,
         entries,
@@ -887,48 +994,185 @@ fn compile_regime(
         authorisations,
         catch_alls,
         overlays,
-        not_listed_fact: interner.fact(&format!("{{item}} not on {list_name}"), &list_name, rc),
-        not_modelled_fact: interner.fact(
-            "this category of {list} is not in the datasets",
-            &list_name,
-            Confidence::Assumed,
-        ),
-        no_requirement_fact: interner.fact(
-            "no licence requirement of {exporter} applies to {entry} for {dest}",
-            rd.meta.no_requirement_citation.as_deref().unwrap_or(&basis),
-            rc,
-        ),
-        no_deemed_fact: interner.fact(
-            "{exporter} has no deemed-export rule: release inside {exporter} is not an export",
-            &basis,
-            Confidence::Secondary,
-        ),
-        deemed_hardware_fact: interner.fact(
-            "deemed exports concern technology and source code, not {item}",
-            "15 CFR 734.13(a)(2)",
-            Confidence::Secondary,
-        ),
-        not_applicable_fact: interner.fact(
-            "destination is the exporting state: not an export",
-            "DESIGN.md Clarifications (not an export)",
-            Confidence::Primary,
-        ),
-        paragraphs_differ_fact: interner.fact(
-            "paragraphs of {item} differ; name one",
-            "DESIGN.md Clarifications (codes for items)",
-            Confidence::Primary,
-        ),
-        paragraph_outcome_fact: interner.fact(
-            "{entry}: {outcome}",
-            &list_name,
-            Confidence::Primary,
-        ),
-        special_fact: interner.fact(
-            "if named, {entry} gives {outcome}",
-            &list_name,
-            Confidence::Primary,
-        ),
+        reach,
+        party_lists,
+        facts,
         groups,
+        before_modelled: day < rd.meta.modelled_from,
+        deemed: deemed.rule,
         entries_file: rd.entries_file.clone(),
-    })
+    }
+}
+
+fn group_at(g: &GroupTable, day: Date, meta: &RegimeMeta) -> TriSet {
+    g.at(day, meta.list_date, meta.groups_known_from)
+}
+
+fn group_thousands(x: f64) -> String {
+    let n = x.round() as u64;
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl RegimeData {
+    /// The regime's confidence.
+    pub fn confidence(&self) -> Confidence {
+        self.meta.confidence
+    }
+}
+
+fn compile_entries(rd: &RegimeData, day: Date, interner: &mut Interner) -> Vec<Entry> {
+    let base = rd.meta.list_date;
+    let mut out = Vec::new();
+    for (row, e) in rd.entries.iter().enumerate() {
+        let status = e.validity.on(day, base);
+        if status == InForce::No {
+            continue;
+        }
+        let entry = compile_entry(row, e, status == InForce::Unknown, interner);
+        out.push(entry);
+    }
+    out
+}
+
+fn compile_entry(row: usize, e: &EntryRow, unknown: bool, interner: &mut Interner) -> Entry {
+    let reasons = if e.reasons.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", e.reasons.join(","))
+    };
+    let listed_fact = if e.not_listed {
+        interner.law("{item} not covered by {list}", &e.source, e.confidence)
+    } else {
+        interner.law(&format!("{{entry}}{reasons} listed"), &e.source, e.confidence)
+    };
+    let exclusion_fact = interner.law(
+        "{entry} does not control items for this end use (entry note)",
+        &e.source,
+        e.confidence,
+    );
+    let mut excluded = 0;
+    for u in &e.excluded_end_uses {
+        excluded |= u.bit();
+    }
+    let partial_fact = if unknown {
+        Some(interner.choice(
+            "whether {entry} was in force on {as_of} is not established: the datasets hold {list_version} (dated {list_date})",
+            Confidence::Secondary,
+        ))
+    } else if e.tags.iter().any(|t| t == "partial-scope") {
+        Some(interner.law(
+            "{entry} covers {item} only in part: the rest is not listed",
+            &e.source,
+            Confidence::Secondary,
+        ))
+    } else if e.tags.iter().any(|t| t == "unverified-listing") {
+        Some(interner.law(
+            "whether {exporter} lists {entry} is not established",
+            &e.source,
+            e.confidence.min(Confidence::Secondary),
+        ))
+    } else {
+        None
+    };
+    Entry {
+        local_code: e.local_code.clone(),
+        item: e.item,
+        reasons: e.reasons.clone(),
+        special: e.special,
+        excluded_end_uses: excluded,
+        listed_fact,
+        exclusion_fact,
+        confidence: e.confidence,
+        group: e.local_code.chars().nth(1).filter(|c| ('A'..='E').contains(c)),
+        partial_fact,
+        value_limit: e.value_limit,
+        row,
+        origin: e.origin.clone(),
+        tags: e.tags.clone(),
+    }
+}
+
+/// For every catalogue item: which rows decide it on the day.
+fn plans(cat: &Catalogue, rd: &RegimeData, entries: &[Entry], day: Date, interner: &mut Interner) -> Vec<Plan> {
+    let mut by_item: HashMap<ItemId, Vec<u32>> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        by_item.entry(e.item).or_default().push(i as u32);
+    }
+    // Items whose own rows exist but are not in force on the day: the dated row records when
+    // the item entered (or left) the list, so it is not listed then, and no ancestor row
+    // decides it instead.
+    let mut out_of_force: HashMap<ItemId, FactId> = HashMap::new();
+    for e in &rd.entries {
+        if e.validity.on(day, rd.meta.list_date) == InForce::No && !by_item.contains_key(&e.item) {
+            let v = &e.validity;
+            let text = match (v.from, v.to) {
+                (Some(f), _) if day < f => format!("{{entry}} was added to {{list}} on {f}: not listed on {{as_of}}"),
+                (_, Some(t)) => format!("{{entry}} left {{list}} after {t}: not listed on {{as_of}}"),
+                _ => "{entry} not in force on {as_of}".to_string(),
+            };
+            let citation = if v.from.is_some_and(|f| day < f) { &v.from_source } else { &v.to_source };
+            let fact = interner.law(&text.replace("{entry}", &e.local_code), citation, e.confidence);
+            out_of_force.entry(e.item).or_insert(fact);
+        }
+    }
+    let mut plans = vec![Plan::default(); cat.len()];
+    for item in cat.ids() {
+        let plan = &mut plans[item as usize];
+        if let Some(&f) = out_of_force.get(&item) {
+            plan.unlisted_fact = Some(f);
+            // Rows below the item may still be in force; keep them as the units.
+        }
+        let mut below: Vec<u32> = Vec::new();
+        for (&it, rows) in &by_item {
+            if it != item && cat.is_within(it, item) {
+                below.extend(rows.iter().copied());
+            }
+        }
+        below.sort_unstable();
+        let own = by_item.get(&item).cloned().unwrap_or_default();
+        let mut ancestor = None;
+        if own.is_empty() && !out_of_force.contains_key(&item) {
+            let mut cur = cat.get(item).parent;
+            while let Some(p) = cur {
+                if out_of_force.contains_key(&p) {
+                    plan.unlisted_fact = out_of_force.get(&p).copied();
+                    break;
+                }
+                if let Some(rows) = by_item.get(&p) {
+                    ancestor = Some(rows.clone());
+                    break;
+                }
+                cur = cat.get(p).parent;
+            }
+        }
+        let base: Vec<u32> = if own.is_empty() { ancestor.unwrap_or_default() } else { own };
+        let (special, ordinary): (Vec<u32>, Vec<u32>) =
+            below.into_iter().partition(|&r| entries[r as usize].special);
+        let ordinary: Vec<u32> = ordinary
+            .into_iter()
+            .filter(|&r| !rd.entries[entries[r as usize].row].not_listed)
+            .collect();
+        let mut units: Vec<u32> = Vec::new();
+        for r in base.iter().chain(ordinary.iter()) {
+            let e = &entries[*r as usize];
+            if rd.entries[e.row].not_listed {
+                plan.unlisted_fact = Some(e.listed_fact);
+            } else if e.special && !cat.is_within(item, e.item) {
+                continue;
+            } else if !units.contains(r) {
+                units.push(*r);
+            }
+        }
+        plan.units = units;
+        plan.special = special;
+    }
+    plans
 }

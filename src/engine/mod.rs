@@ -1,15 +1,17 @@
-//! The engine: compiles the datasets into dense tables once, then evaluates scenarios against
-//! them. It depends on neither polars nor plotters.
+//! The engine: compiles the datasets, as in force on one day, into dense tables once, then
+//! evaluates scenarios against them. It names no jurisdiction: every rule, including the
+//! reach of one state's law over items exported from another, is dataset data. It depends on
+//! neither polars nor plotters.
 
-mod batch;
-pub mod bitset;
 pub mod bulk;
-pub mod compare;
 mod compile;
 mod evaluate;
-pub mod matrix;
 mod render;
+pub mod screen;
 
-pub use compile::{Fact, FactId, Jurisdiction, Regime, World};
-pub use evaluate::{Determination, NO_ENTRY, Step};
+pub use compile::{
+    CAuthorisation, CCatchAll, CCondition, COverlay, CRequirement, CScope, Entry, Fact, FactId,
+    FactKind, ItemMatcher, Jurisdiction, Plan, Regime, World, datasets_date,
+};
+pub use evaluate::{Determination, NO_ENTRY, Reach, ReachStep, Step};
 pub use render::{COLUMNS, Parts, Rendered, ear_text};

@@ -1,22 +1,31 @@
-use std::fmt;
+//! Outcome words, confidence levels and licensing policies of the determination contract.
 
-/// The outcome of a determination (DESIGN.md "Determinations", DOMAIN.md §6).
-///
-/// The declaration order is the strictness order for the five definite outcomes:
-/// `not-listed < no-licence-required < authorised < licence-required < prohibited`.
-/// `indeterminate` and `not-applicable` are outside that order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Outcome {
-    NotListed,
-    NoLicenceRequired,
-    Authorised,
-    LicenceRequired,
-    Prohibited,
-    Indeterminate,
-    NotApplicable,
-}
+use crate::model::Word;
+
+crate::vocabulary!(
+    /// The outcome of a determination. The declaration order is the strictness order of the
+    /// five definite outcomes (`not-listed < no-licence-required < authorised <
+    /// licence-required < prohibited`); `indeterminate` and `not-applicable` stand outside it.
+    Outcome, "outcome", {
+        /// The item is on no list of the jurisdiction, and no catch-all applies.
+        NotListed => "not-listed",
+        /// Listed, but no authorisation is needed for this destination.
+        NoLicenceRequired => "no-licence-required",
+        /// A licence is required and a general authorisation or licence exception covers it.
+        Authorised => "authorised",
+        /// An individual licence is needed.
+        LicenceRequired => "licence-required",
+        /// An outright ban.
+        Prohibited => "prohibited",
+        /// The data cannot decide; the reasons say what is missing.
+        Indeterminate => "indeterminate",
+        /// Not an export: the destination is inside the exporting state.
+        NotApplicable => "not-applicable",
+    }
+);
 
 impl Outcome {
+    /// Every outcome, in declaration order.
     pub const ALL: [Outcome; 7] = [
         Outcome::NotListed,
         Outcome::NoLicenceRequired,
@@ -26,22 +35,6 @@ impl Outcome {
         Outcome::Indeterminate,
         Outcome::NotApplicable,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::NotListed => "not-listed",
-            Outcome::NoLicenceRequired => "no-licence-required",
-            Outcome::Authorised => "authorised",
-            Outcome::LicenceRequired => "licence-required",
-            Outcome::Prohibited => "prohibited",
-            Outcome::Indeterminate => "indeterminate",
-            Outcome::NotApplicable => "not-applicable",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Outcome> {
-        Outcome::ALL.into_iter().find(|o| o.as_str() == s)
-    }
 
     /// Strictness rank for the five ordered outcomes; `None` for `indeterminate` and
     /// `not-applicable`, which are neither stricter nor looser than anything.
@@ -65,59 +58,49 @@ impl Outcome {
     }
 }
 
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+crate::vocabulary!(
+    /// How a rule was established. Ordered from weakest to strongest, so the confidence of a
+    /// determination is the minimum over the rules it used.
+    Confidence, "confidence", {
+        /// Modelled from the Wassenaar baseline without a national source.
+        Assumed => "assumed",
+        /// From official guidance or reputable secondary sources.
+        Secondary => "secondary",
+        /// Read from the legal text.
+        Primary => "primary",
     }
-}
+);
 
-/// How a rule was established (DESIGN.md "Confidence"). Ordered from weakest to strongest, so
-/// the confidence of a determination is the minimum over the rules it used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum Confidence {
-    Assumed,
-    Secondary,
-    #[default]
-    Primary,
-}
-
-impl Confidence {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Confidence::Assumed => "assumed",
-            Confidence::Secondary => "secondary",
-            Confidence::Primary => "primary",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Confidence> {
-        match s {
-            "" | "primary" => Some(Confidence::Primary),
-            "secondary" => Some(Confidence::Secondary),
-            "assumed" => Some(Confidence::Assumed),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Confidence {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+impl Default for Confidence {
+    fn default() -> Self {
+        Confidence::Primary
     }
 }
 
 /// Licensing policy for a required licence, where the law states one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub enum LicencePolicy {
+    /// The law states no policy (written as an empty cell).
     #[default]
     Unstated,
+    /// Applications reviewed case by case.
     CaseByCase,
+    /// A presumption or policy of denial.
     Denial,
+    /// A presumption or policy of approval.
     Approval,
 }
 
-impl LicencePolicy {
-    pub fn as_str(self) -> &'static str {
+impl Word for LicencePolicy {
+    const VALUES: &'static [Self] = &[
+        LicencePolicy::CaseByCase,
+        LicencePolicy::Denial,
+        LicencePolicy::Approval,
+    ];
+    const WORDS: &'static [&'static str] = &["case-by-case", "denial", "approval"];
+    const NAME: &'static str = "licence policy";
+
+    fn as_str(self) -> &'static str {
         match self {
             LicencePolicy::Unstated => "",
             LicencePolicy::CaseByCase => "case-by-case",
@@ -126,7 +109,7 @@ impl LicencePolicy {
         }
     }
 
-    pub fn parse(s: &str) -> Option<LicencePolicy> {
+    fn parse(s: &str) -> Option<Self> {
         match s {
             "" => Some(LicencePolicy::Unstated),
             "case-by-case" => Some(LicencePolicy::CaseByCase),
@@ -134,5 +117,12 @@ impl LicencePolicy {
             "approval" => Some(LicencePolicy::Approval),
             _ => None,
         }
+    }
+}
+
+impl LicencePolicy {
+    /// The word (empty when unstated).
+    pub fn as_str(self) -> &'static str {
+        <Self as Word>::as_str(self)
     }
 }

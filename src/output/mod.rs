@@ -1,41 +1,83 @@
-//! Writing determinations: CSV, JSON, JSON Lines, an aligned table, Parquet. Output is built
-//! in memory and written to a temporary file that is renamed into place, so a failed run
-//! never leaves a half-written file.
+//! Writing determinations and tables: CSV, JSON, JSON Lines, an aligned table and (with the
+//! `polars` feature) Parquet. Files are written under a temporary name and renamed, so a
+//! failed run never leaves a half-written file. Every output carries its provenance.
 
 pub mod matrix;
+pub mod provenance;
 pub mod rows;
+pub mod table;
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, is_invisible};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
+    /// CSV with a header row.
     Csv,
+    /// A JSON array of objects.
     Json,
+    /// One JSON object per line.
     Jsonl,
+    /// An aligned table for people.
     Table,
+    /// Parquet (dictionary-encoded, typed columns).
+    #[cfg(feature = "polars")]
     Parquet,
 }
 
-/// Cells that a spreadsheet would run as a formula get a leading apostrophe (OWASP CSV
-/// injection guidance): `=`, `+`, `-`, `@`, tab and carriage return at the start.
-pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
-        _ => cell.into(),
+impl OutputFormat {
+    /// Whether this is Parquet.
+    pub fn is_parquet(self) -> bool {
+        #[cfg(feature = "polars")]
+        {
+            self == OutputFormat::Parquet
+        }
+        #[cfg(not(feature = "polars"))]
+        {
+            false
+        }
     }
 }
 
+/// Cells that a spreadsheet would run as a formula get a leading apostrophe (OWASP CSV
+/// injection guidance): `=`, `+`, `-`, `@`, tab and carriage return at the start. Invisible and
+/// control characters (bidirectional overrides, zero-width spaces) are shown escaped
+/// (`\u{202e}`), so what a reviewer sees is what was read.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    let cell = escape_hidden(cell);
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
+        _ => cell,
+    }
+}
+
+/// Escapes invisible and control characters other than tab as `\u{…}`.
+pub fn escape_hidden(cell: &str) -> std::borrow::Cow<'_, str> {
+    if !cell.chars().any(|c| (c.is_control() && c != '\t') || is_invisible(c)) {
+        return cell.into();
+    }
+    let mut out = String::with_capacity(cell.len() + 8);
+    for c in cell.chars() {
+        if (c.is_control() && c != '\t') || is_invisible(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
 /// The rule chain of one row, indented, for `--explain`.
-pub fn explanation(f: &[&str; 15]) -> String {
+pub fn explanation(reasons: &str, conditions: &str, citations: &str, us_reasons: &str) -> String {
     let mut out = String::new();
-    for (label, idx) in [("because", 11usize), ("conditions", 10), ("citations", 12)] {
+    for (label, text) in [("because", reasons), ("conditions", conditions), ("citations", citations), ("US re-export", us_reasons)] {
         let mut first = true;
-        for part in f[idx].split("; ").filter(|p| !p.is_empty()) {
+        for part in text.split("; ").filter(|p| !p.is_empty()) {
             let head = if first { label } else { "" };
-            out.push_str(&format!("    {head:<11} {part}\n"));
+            out.push_str(&format!("    {head:<12} {part}\n"));
             first = false;
         }
     }
@@ -44,35 +86,20 @@ pub fn explanation(f: &[&str; 15]) -> String {
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io("create", &tmp, e))?;
-        f.write_all(bytes)
-            .map_err(|e| Error::io("write", &tmp, e))?;
-        f.sync_all().map_err(|e| Error::io("write", &tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::io("write", path, e))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let mut t = Target::open(Some(path))?;
+    t.out.write_all(bytes).map_err(|e| Error::io("write", path, e))?;
+    t.finish()
 }
 
 /// A file written under a temporary name and renamed on success, or standard output.
 pub struct Target {
+    /// Where bytes go.
     pub out: Box<dyn Write + Send>,
     rename: Option<(PathBuf, PathBuf)>,
 }
 
 impl Target {
+    /// Opens `path`, or standard output for `None`.
     pub fn open(path: Option<&Path>) -> Result<Target> {
         match path {
             None => Ok(Target {
@@ -80,14 +107,8 @@ impl Target {
                 rename: None,
             }),
             Some(p) => {
-                let dir = p
-                    .parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."));
-                let name = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
+                let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
                 let f = std::fs::File::create(&tmp).map_err(|e| Error::io("create", &tmp, e))?;
                 Ok(Target {
@@ -98,10 +119,11 @@ impl Target {
         }
     }
 
+    /// Flushes and renames into place.
     pub fn finish(mut self) -> Result<()> {
         let flushed = self.out.flush();
-        drop(self.out);
-        match self.rename {
+        self.out = Box::new(std::io::sink());
+        match self.rename.take() {
             Some((tmp, path)) => {
                 if let Err(e) = flushed {
                     let _ = std::fs::remove_file(&tmp);
@@ -109,17 +131,31 @@ impl Target {
                 }
                 std::fs::rename(&tmp, &path).map_err(|e| Error::io("write", &path, e))
             }
-            None => flushed
-                .or_else(ignore_pipe)
-                .map_err(|e| Error::io("write", Path::new("<stdout>"), e)),
+            None => flushed.or_else(ignore_pipe).map_err(|e| Error::io("write", Path::new("<stdout>"), e)),
+        }
+    }
+}
+
+impl Drop for Target {
+    fn drop(&mut self) {
+        if let Some((tmp, _)) = self.rename.take() {
+            let _ = std::fs::remove_file(tmp);
         }
     }
 }
 
 fn ignore_pipe(e: std::io::Error) -> std::io::Result<()> {
-    if e.kind() == std::io::ErrorKind::BrokenPipe {
-        Ok(())
-    } else {
-        Err(e)
+    if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) }
+}
+
+/// Writes `bytes` to `path` (atomically) or to standard output.
+pub fn emit(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
+    match path {
+        Some(p) => write_atomic(p, bytes),
+        None => {
+            let mut t = Target::open(None)?;
+            t.out.write_all(bytes).or_else(ignore_pipe).map_err(|e| Error::io("write", Path::new("<stdout>"), e))?;
+            t.finish()
+        }
     }
 }

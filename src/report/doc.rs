@@ -44,12 +44,12 @@ fn outcome_categories() -> Vec<Category> {
 pub fn versions(world: &World) -> String {
     let mut parts = vec![format!(
         "Wassenaar list {} ({})",
-        world.wa_list.version, world.wa_list.date
+        world.data.wa_list.version, world.data.wa_list.date
     )];
     for (id, name) in [("us", "EAR"), ("eu", "EU")] {
         if let Some(r) = world.regimes.iter().find(|r| r.id == id) {
             let m = &r.meta;
-            if m.list_version.contains(&m.list_date) {
+            if m.list_version.contains(&m.list_date.to_string()) {
                 parts.push(format!("{name}: {}", m.list_version));
             } else {
                 parts.push(format!("{name}: {} ({})", m.list_version, m.list_date));
@@ -97,10 +97,10 @@ pub fn charts(world: &World, fig: &Figures) -> Result<Charts> {
         .rows
         .rows
         .iter()
-        .map(|&p| format!("{} {}", world.places.code(p), world.places.get(p).name))
+        .map(|&p| format!("{} {}", world.places().code(p), world.places().get(p).name))
         .collect();
     for (i, &item) in fig.items.iter().enumerate() {
-        let code = &world.catalogue.get(item).code;
+        let code = &world.catalogue().get(item).code;
         let cells = (0..fig.rows.rows.len())
             .map(|r| {
                 fig.columns
@@ -130,7 +130,7 @@ pub fn charts(world: &World, fig: &Figures) -> Result<Charts> {
             format!(
                 "{} ({}), commercial end user, no stated end use. Empty cells: the destination is the exporting state.",
                 code,
-                world.catalogue.get(item).label
+                world.catalogue().get(item).label
             ),
             charts::heatmap_svg(&h).map_err(chart_err)?,
             charts::heatmap_png(&h).map_err(chart_err)?,
@@ -300,7 +300,7 @@ pub const MILESTONE_KINDS: [(&str, &str, (u8, u8, u8)); 6] = [
 pub fn timeline(world: &World, fig: &Figures, source: &str) -> Timeline {
     let mut lanes = vec!["Wassenaar".to_string()];
     let mut events = Vec::new();
-    for e in &world.wa_list.history {
+    for e in &world.data.wa_list.history {
         if let Some(y) = year(&e.date) {
             events.push((0, y, short(&e.event), 0));
         }
@@ -323,7 +323,7 @@ pub fn timeline(world: &World, fig: &Figures, source: &str) -> Timeline {
         };
         let lane = lanes.len();
         lanes.push(label);
-        for m in &r.meta.milestone {
+        for m in &r.meta.milestones {
             let kind = MILESTONE_KINDS
                 .iter()
                 .position(|k| k.0 == m.kind)
@@ -475,27 +475,27 @@ pub fn html(world: &World, fig: &Figures, charts: &[ChartRef]) -> String {
             escape(&j.code),
             escape(&j.meta.name),
             escape(&m.list_version),
-            escape(&m.list_date),
+            escape(&m.list_date.to_string()),
             m.wa_year
                 .map(|y| y.to_string())
                 .unwrap_or_else(|| "not established".into()),
             escape(j.meta.confidence.as_str()),
-            m.gap.len()
+            m.gaps.len()
         );
     }
     let _ = writeln!(h, "</table>");
     let _ = writeln!(h, "<h2>Known gaps</h2>");
     for r in &world.regimes {
-        if r.meta.gap.is_empty() {
+        if r.meta.gaps.is_empty() {
             continue;
         }
         let _ = writeln!(
             h,
             "<details><summary>{} — {} gaps</summary>\n<ul>",
             escape(&r.meta.name),
-            r.meta.gap.len()
+            r.meta.gaps.len()
         );
-        for g in &r.meta.gap {
+        for g in &r.meta.gaps {
             let _ = writeln!(
                 h,
                 "<li><code>{}</code>: {}</li>",
@@ -591,16 +591,16 @@ pub fn markdown(world: &World, fig: &Figures, charts: &[ChartRef]) -> String {
                 .map(|y| y.to_string())
                 .unwrap_or_else(|| "not established".into()),
             j.meta.confidence,
-            r.gap.len()
+            r.gaps.len()
         );
     }
     let _ = writeln!(m, "\n## Known gaps\n");
     for r in &world.regimes {
-        if r.meta.gap.is_empty() {
+        if r.meta.gaps.is_empty() {
             continue;
         }
         let _ = writeln!(m, "**{}**\n", md(&r.meta.name));
-        for g in &r.meta.gap {
+        for g in &r.meta.gaps {
             let _ = writeln!(m, "- `{}`: {}", md(&g.id), md(&g.text));
         }
         let _ = writeln!(m);

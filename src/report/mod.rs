@@ -2,18 +2,19 @@
 //! charts, CSV and Parquet tables) on where US cybersecurity-item controls differ.
 
 pub mod charts;
+pub mod lists;
 mod doc;
 pub mod model;
 mod tables;
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::align::{AlignRow, align};
-use crate::cli::matrix::Dimensions;
+use crate::analysis::align::{AlignRow, align};
+use crate::analysis::dims::Dimensions;
 use crate::data::places::PlaceId;
 use crate::engine::World;
 use crate::engine::bulk::Bulk;
-use crate::engine::compare::{Comparison, outcomes, pair_agreement};
+use crate::analysis::compare::{Comparison, outcomes, pair_agreement};
 use crate::error::{Error, Result};
 use crate::model::{EndUse, EndUser, Outcome, Transaction};
 use model::{Column, RowGroups};
@@ -162,7 +163,7 @@ fn divergences(
     for code in focus {
         let Some(i) = items
             .iter()
-            .position(|&it| world.catalogue.get(it).code == code)
+            .position(|&it| world.catalogue().get(it).code == code)
         else {
             continue;
         };
@@ -172,7 +173,7 @@ fn divergences(
                 continue;
             }
             for dest in SHOWCASE {
-                let Some(p) = world.places.by_code(dest) else {
+                let Some(p) = world.places().by_code(dest) else {
                     continue;
                 };
                 let (c, e) = (EndUser::Commercial as usize, EndUse::Unspecified as usize);
@@ -212,7 +213,7 @@ fn summary(
     let find = |code: &str| {
         items
             .iter()
-            .position(|&i| world.catalogue.get(i).code == code)
+            .position(|&i| world.catalogue().get(i).code == code)
     };
     let eu = columns.iter().find(|c| c.label.starts_with("EU-"));
     let needs = |o: Outcome| {
@@ -243,7 +244,7 @@ fn summary(
             .count();
         let intra = (0..rows.rows.len())
             .filter(|&r| {
-                world.places.get(rows.rows[r]).eu_customs
+                world.places().get(rows.rows[r]).eu_customs
                     && slices[i][us][r] == Outcome::Authorised
                     && free(slices[i][e][r])
             })

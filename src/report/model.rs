@@ -3,7 +3,7 @@
 use crate::data::places::{PlaceId, PlaceKind};
 use crate::engine::World;
 use crate::engine::bulk::Bulk;
-use crate::engine::compare::Comparison;
+use crate::analysis::compare::Comparison;
 use crate::model::{EndUse, EndUser, Outcome};
 
 /// The outcomes shown as colours, in legend order (not-applicable is drawn as empty).
@@ -39,12 +39,12 @@ pub fn destination_groups(world: &World) -> RowGroups {
         .map(|j| &world.regimes[world.jurisdictions[j].regime]);
     let inn = |g: &str, p: PlaceId| {
         us.and_then(|r| r.groups.get(g))
-            .is_some_and(|s| s.contains(p))
+            .is_some_and(|s| s.sure.contains(p))
     };
     let tiers: [(&str, &dyn Fn(PlaceId) -> bool); 7] = [
         ("E:1/E:2 embargoed", &|p| inn("E1", p) || inn("E2", p)),
         ("Crimea, DNR/LNR", &|p| {
-            world.places.get(p).kind == PlaceKind::Subnational
+            world.places().get(p).kind == PlaceKind::Subnational
         }),
         ("D:1 or D:5", &|p| inn("D1", p) || inn("D5", p)),
         ("other D groups", &|p| {
@@ -55,14 +55,14 @@ pub fn destination_groups(world: &World) -> RowGroups {
         ("B and others", &|_| true),
     ];
     let candidates: Vec<PlaceId> = world
-        .places
+        .places()
         .ids()
         .filter(|&p| {
-            let pl = world.places.get(p);
+            let pl = world.places().get(p);
             pl.kind != PlaceKind::Territory || matches!(pl.code.as_str(), "HK" | "MO")
         })
         .collect();
-    let mut taken = vec![false; world.places.len()];
+    let mut taken = vec![false; world.places().len()];
     let mut rows = Vec::new();
     let mut groups = Vec::new();
     for (label, test) in tiers {
@@ -182,7 +182,7 @@ pub fn ace_category(
         }
         let d15 = ["D1", "D5"]
             .iter()
-            .any(|g| regime.groups.get(*g).is_some_and(|s| s.contains(dest)));
+            .any(|g| regime.groups.get(*g).is_some_and(|s| s.sure.contains(dest)));
         let favourable = matches!(
             user,
             EndUser::Financial | EndUser::Insurance | EndUser::Health | EndUser::UsSubsidiary

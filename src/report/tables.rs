@@ -70,8 +70,8 @@ pub fn files(world: &World, fig: &Figures) -> Result<Vec<File>> {
                 .unwrap_or_default();
             for c in &fig.columns {
                 rows.push(vec![
-                    world.catalogue.get(item).code.clone(),
-                    world.places.code(p).to_string(),
+                    world.catalogue().get(item).code.clone(),
+                    world.places().code(p).to_string(),
                     group.clone(),
                     c.label.clone(),
                     c.members
@@ -100,7 +100,7 @@ pub fn files(world: &World, fig: &Figures) -> Result<Vec<File>> {
     });
     tables.push(Table {
         name: "alignment",
-        columns: crate::cli::align::COLUMNS.to_vec(),
+        columns: crate::analysis::align::COLUMNS.to_vec(),
         rows: fig.align.iter().map(|r| r.cells()).collect(),
     });
     let mut rows = Vec::new();
@@ -135,7 +135,7 @@ pub fn files(world: &World, fig: &Figures) -> Result<Vec<File>> {
     });
     let t = crate::report::doc::timeline(world, fig, "");
     let mut rows = Vec::new();
-    for e in &world.wa_list.history {
+    for e in &world.data.wa_list.history {
         rows.push(vec![
             "Wassenaar".into(),
             e.date.clone(),
@@ -146,7 +146,7 @@ pub fn files(world: &World, fig: &Figures) -> Result<Vec<File>> {
         ]);
     }
     for r in &world.regimes {
-        for m in &r.meta.milestone {
+        for m in &r.meta.milestones {
             rows.push(vec![
                 r.meta.name.clone(),
                 m.date.clone(),
@@ -224,10 +224,10 @@ pub fn files(world: &World, fig: &Figures) -> Result<Vec<File>> {
                     j.meta.name.clone(),
                     world.regimes[j.regime].id.clone(),
                     m.list_version.clone(),
-                    m.list_date.clone(),
+                    m.list_date.to_string(),
                     m.wa_year.map(|y| y.to_string()).unwrap_or_default(),
                     j.meta.confidence.as_str().to_string(),
-                    m.gap
+                    m.gaps
                         .iter()
                         .map(|g| g.id.as_str())
                         .collect::<Vec<_>>()

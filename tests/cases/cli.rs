@@ -31,7 +31,8 @@ fn evaluate_writes_the_contract_columns_in_order() {
     assert_eq!(
         header,
         "scenario_id,jurisdiction,item,local_entry,destination,end_user,end_use,outcome,\
-         authorisation,licence_policy,conditions,reasons,citations,confidence,ear_applies"
+         authorisation,licence_policy,conditions,reasons,citations,confidence,ear_applies,\
+         screening,us_outcome,us_authorisation,us_reasons"
     );
     // Scenario order, then the order given to --jurisdictions; an exporter gives one row.
     let rows: Vec<&str> = out.lines().skip(1).collect();
@@ -292,7 +293,8 @@ fn spreadsheet_export_with_one_bad_row() {
     assert_eq!(header.iter().next_back(), Some("error"));
     let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.expect("row")).collect();
     assert_eq!(rows.len(), 10_000);
-    let bad: Vec<&csv::StringRecord> = rows.iter().filter(|r| !r[15].is_empty()).collect();
+    let err_col = header.iter().position(|h| h == "error").expect("error column");
+    let bad: Vec<&csv::StringRecord> = rows.iter().filter(|r| !r[err_col].is_empty()).collect();
     assert_eq!(bad.len(), 1);
     assert_eq!(&bad[0][0], "s5000");
     assert_eq!(&bad[0][7], "", "no outcome for a bad row");

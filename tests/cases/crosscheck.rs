@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{datasets_dir, read, shared_sources};
+use super::{datasets_dir, read, sources};
 
 /// Reads a CSV (skipping `#` comment lines) into rows keyed by `key` column.
 fn rows(text: &str, key: &str) -> (Vec<String>, Vec<BTreeMap<String, String>>) {
@@ -35,8 +35,7 @@ fn rows(text: &str, key: &str) -> (Vec<String>, Vec<BTreeMap<String, String>>) {
 }
 
 fn crosscheck(source_file: &str, dataset_file: &str, columns: &[&str]) {
-    let Some(src) = shared_sources() else {
-        eprintln!("skipped: ../shared/sources not present");
+    let Some(src) = sources(&format!("crosscheck {dataset_file}")) else {
         return;
     };
     let (_, source) = rows(&read(&src.join(source_file)), "country");
@@ -119,8 +118,9 @@ fn known_country_group_facts() {
     let us = &w.regimes[w.jurisdictions[w.jurisdiction("US").expect("US")].regime];
     let members = |g: &str| -> Vec<String> {
         us.groups[g]
+            .sure
             .iter()
-            .map(|p| w.places.code(p).to_string())
+            .map(|p| w.places().code(p).to_string())
             .collect()
     };
     assert_eq!(members("E1"), ["IR", "KP", "SY"]);

@@ -51,10 +51,10 @@ fn ip_surveillance_is_not_covered_by_eu005_or_eu007() {
         .find(|a| a.id == "EU005")
         .expect("EU005 modelled");
     let dest = w
-        .places
+        .places()
         .ids()
-        .find(|&p| eu005.destinations.contains(p))
-        .map(|p| w.places.code(p).to_string())
+        .find(|&p| eu005.destinations.sure.contains(p))
+        .map(|p| w.places().code(p).to_string())
         .expect("EU005 has destinations");
     expect(&from("DE", "5A001.j", &dest), "licence-required", "");
     // EU005 does authorise the telecoms paragraphs it names.
@@ -134,7 +134,8 @@ fn the_26_member_states_are_jurisdictions() {
     assert!(w.jurisdiction("CY").is_none());
 }
 
-/// DESIGN.md Clarifications: regimes without a deemed-export rule return no-licence-required.
+/// Reg. (EU) 2021/821 Art. 2(2)(d): an export of technology is a transmission out of the
+/// customs territory, so a release inside the Union is no export: no-licence-required, cited.
 #[test]
 fn no_deemed_export_rule_in_the_eu() {
     let r = eval(
@@ -146,5 +147,6 @@ fn no_deemed_export_rule_in_the_eu() {
         ],
     );
     expect(&r, "no-licence-required", "");
-    assert_eq!(r.confidence, "secondary");
+    assert_eq!(r.confidence, "primary");
+    assert!(r.citations.contains("2021/821 Art. 2(2)(d)"), "{}", r.citations);
 }

@@ -6,6 +6,7 @@ mod crosscheck;
 mod datasets;
 mod eu;
 mod input;
+mod layers;
 mod national;
 mod properties;
 mod report;
@@ -27,15 +28,30 @@ pub fn datasets_dir() -> PathBuf {
     root().join("datasets")
 }
 
-/// `../shared/sources`, when present beside the checkout (CI has it; the project runs without).
-pub fn shared_sources() -> Option<PathBuf> {
-    let p = root().join("../shared/sources");
-    p.is_dir().then_some(p)
+/// The optional reference inputs (official tables the builders and cross-checks read), from
+/// `$WASSENAAR_SOURCES`. Without it a test that needs them says it is skipped, and fails under
+/// `CI=true`.
+pub fn sources(test: &str) -> Option<PathBuf> {
+    match std::env::var_os("WASSENAAR_SOURCES").map(PathBuf::from).filter(|p| p.is_dir()) {
+        Some(p) => Some(p),
+        None => {
+            skip(test, "$WASSENAAR_SOURCES (the reference source tables) is not set");
+            None
+        }
+    }
+}
+
+/// Reports a test that cannot run: printed locally, a failure under `CI=true`.
+pub fn skip(test: &str, why: &str) {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{test} cannot run under CI: {why}");
+    }
+    eprintln!("skipped: {test}: {why}");
 }
 
 pub fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
-    WORLD.get_or_init(|| match World::load(&datasets_dir()) {
+    WORLD.get_or_init(|| match World::load(wassenaar::data::Source::Folder(datasets_dir())) {
         Ok(w) => w,
         Err(e) => panic!("the bundled datasets must load: {e}"),
     })
@@ -48,8 +64,8 @@ pub fn scenario(pairs: &[(&str, &str)]) -> wassenaar::model::Scenario {
     for (k, v) in pairs {
         cells.insert((*k).to_string(), (*v).to_string());
     }
-    let rec = RawRecord { line: 2, cells };
-    match resolve_one(world(), "test", &rec, true) {
+    let rec = RawRecord { line: 2, cells, extra: Vec::new() };
+    match resolve_one(world(), "test", &rec, true, &Default::default()) {
         Ok(s) => s,
         Err(e) => panic!("scenario {pairs:?} must resolve: {e}"),
     }

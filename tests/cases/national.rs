@@ -107,8 +107,8 @@ fn unknown_implementations_never_clear() {
 #[test]
 fn every_participant_is_evaluable() {
     let w = world();
-    assert_eq!(w.participants.len(), 42);
-    for p in &w.participants {
+    assert_eq!(w.data.participants.len(), 42);
+    for p in &w.data.participants {
         assert!(w.jurisdiction(&p.code).is_some(), "{} not modelled", p.code);
         let r = from(&p.code, "4A005", if p.code == "CN" { "US" } else { "CN" });
         assert!(!r.outcome.is_empty());

@@ -37,7 +37,7 @@ fn items() -> Vec<&'static str> {
 fn scenario(item: &str, dest: u16, user: EndUser, usage: EndUse) -> Scenario {
     let w = world();
     Scenario::new(
-        w.catalogue.lookup(item).unwrap_or_else(|| panic!("{item}")),
+        w.catalogue().lookup(item).unwrap_or_else(|| panic!("{item}")),
         dest,
         user,
         usage,
@@ -57,7 +57,7 @@ fn arb_case() -> impl Strategy<Value = (usize, usize, u16, usize)> {
     (
         0..w.jurisdictions.len(),
         0..items().len(),
-        0..w.places.len() as u16,
+        0..w.places().len() as u16,
         0..EndUser::VALUES.len(),
     )
 }
@@ -75,7 +75,7 @@ proptest! {
         let a = w.evaluate(j, &scenario(item, dest, user, EndUse::Unspecified));
         let b = w.evaluate(j, &scenario(item, dest, user, tighter));
         prop_assert!(not_looser(a.outcome, b.outcome),
-            "{} {item} -> {} ({user}): unspecified {} but {tighter} {}", w.jurisdictions[j].code, w.places.code(dest), a.outcome, b.outcome);
+            "{} {item} -> {} ({user}): unspecified {} but {tighter} {}", w.jurisdictions[j].code, w.places().code(dest), a.outcome, b.outcome);
     }
 
     /// A government or military end user is never treated more leniently than a commercial one
@@ -89,7 +89,7 @@ proptest! {
         let a = w.evaluate(j, &scenario(item, dest, EndUser::Commercial, usage));
         let b = w.evaluate(j, &scenario(item, dest, who, usage));
         prop_assert!(not_looser(a.outcome, b.outcome),
-            "{} {item} -> {} ({usage}): commercial {} but {who} {}", w.jurisdictions[j].code, w.places.code(dest), a.outcome, b.outcome);
+            "{} {item} -> {} ({usage}): commercial {} but {who} {}", w.jurisdictions[j].code, w.places().code(dest), a.outcome, b.outcome);
     }
 }
 
@@ -101,16 +101,14 @@ proptest! {
     /// Moving a destination into Country Group E:1 never loosens a US outcome
     /// (15 CFR 740.22(c)(1)(i), 740.2).
     #[test]
-    fn moving_a_destination_into_e1_never_loosens(dest in 0..world().places.len() as u16, i in 0..items().len(), u in 0..EndUser::VALUES.len()) {
+    fn moving_a_destination_into_e1_never_loosens(dest in 0..world().places().len() as u16, i in 0..items().len(), u in 0..EndUser::VALUES.len()) {
         let w = world();
-        let code = w.places.code(dest).to_string();
-        let mut data = wassenaar::data::Datasets::load(&super::datasets_dir()).expect("datasets");
+        let code = w.places().code(dest).to_string();
+        let mut data = wassenaar::data::Datasets::load(wassenaar::data::Source::Folder(super::datasets_dir())).expect("datasets");
         let us = data.regimes.iter_mut().find(|r| r.id == "us").expect("us");
         let e1 = us.groups.iter_mut().find(|g| g.name == "E1").expect("E1");
-        if !e1.members.contains(&code) {
-            e1.members.push(code.clone());
-        }
-        let moved = wassenaar::World::compile(data).expect("compile");
+        e1.members.insert(dest);
+        let moved = wassenaar::World::compile(std::sync::Arc::new(data), w.as_of).expect("compile");
         let j = w.jurisdiction("US").expect("US");
         let s = scenario(items()[i], dest, EndUser::VALUES[u], EndUse::Unspecified);
         let before = w.evaluate(j, &s).outcome;
@@ -132,7 +130,7 @@ fn unlisted_items_are_not_listed_except_under_embargoes() {
             .map(|o| o.fact)
             .chain(regime.catch_alls.iter().map(|c| c.fact))
             .collect();
-        for dest in w.places.ids() {
+        for dest in w.places().ids() {
             let d = w.evaluate(
                 j,
                 &scenario("unlisted", dest, EndUser::Commercial, EndUse::Unspecified),
@@ -145,7 +143,7 @@ fn unlisted_items_are_not_listed_except_under_embargoes() {
                 by_override,
                 "{} unlisted -> {}: {} without an embargo, sanction or catch-all",
                 jur.code,
-                w.places.code(dest),
+                w.places().code(dest),
                 d.outcome
             );
         }
@@ -160,7 +158,7 @@ fn indeterminate_always_rests_on_a_non_primary_rule() {
     let w = world();
     let items: Vec<u32> = items()
         .iter()
-        .filter_map(|c| w.catalogue.lookup(c))
+        .filter_map(|c| w.catalogue().lookup(c))
         .collect();
     let bulk = Bulk::new(w, &items, Transaction::Export);
     for d in &bulk.dets {

@@ -219,18 +219,18 @@ fn gbs_covers_5a001j_where_ace_is_barred() {
     // so check a B country with an NS2 X first.
     let w = super::world();
     let us_regime = &w.regimes[w.jurisdictions[w.jurisdiction("US").unwrap()].regime];
-    let b = &us_regime.groups["B"];
-    let ns2 = &us_regime.groups["chart:NS2"];
+    let b = &us_regime.groups["B"].sure;
+    let ns2 = &us_regime.groups["chart:NS2"].sure;
     let d = ["D1", "D2", "D3", "D4", "D5"]
         .iter()
-        .fold(wassenaar::engine::bitset::PlaceSet::default(), |a, g| {
-            a.union(&us_regime.groups[*g])
+        .fold(wassenaar::model::PlaceSet::default(), |a, g| {
+            a.union(&us_regime.groups[*g].sure)
         });
     let candidate = w
-        .places
+        .places()
         .ids()
         .find(|&p| b.contains(p) && ns2.contains(p) && d.contains(p))
-        .map(|p| w.places.code(p).to_string());
+        .map(|p| w.places().code(p).to_string());
     if let Some(dest) = candidate {
         let r = us_to("5A001.j", &dest, "government", "unspecified");
         expect(&r, "authorised", "GBS");

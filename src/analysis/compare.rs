@@ -1,23 +1,28 @@
 //! Comparisons over bulk tables: each jurisdiction against a baseline, and every pair.
-//! Pure Rust; the CLI aggregates the per-cell comparison with polars.
+//! Pure Rust; `align` aggregates the per-cell comparison with polars.
 
 use crate::engine::bulk::Bulk;
-use crate::engine::matrix::MatrixSpec;
+use crate::analysis::matrix::MatrixSpec;
 use crate::model::Outcome;
 
 /// How a jurisdiction's outcome compares with the baseline's for one scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(u8)]
 pub enum Comparison {
+    /// Same outcome.
     Same = 0,
+    /// Stricter than the baseline.
     Stricter = 1,
+    /// Looser than the baseline.
     Looser = 2,
+    /// Either side is indeterminate.
     Indeterminate = 3,
     /// Either side is not an export (excluded from alignment figures).
     NotApplicable = 4,
 }
 
 impl Comparison {
+    /// How `outcome` compares with `baseline`.
     pub fn of(outcome: Outcome, baseline: Outcome) -> Comparison {
         if outcome == Outcome::NotApplicable || baseline == Outcome::NotApplicable {
             return Comparison::NotApplicable;
@@ -30,6 +35,7 @@ impl Comparison {
         }
     }
 
+    /// The word.
     pub fn as_str(self) -> &'static str {
         match self {
             Comparison::Same => "same",

@@ -10,24 +10,35 @@ use crate::engine::bulk::Bulk;
 /// end users and end uses are `EndUser::VALUES` / `EndUse::VALUES` positions).
 #[derive(Debug, Clone)]
 pub struct MatrixSpec {
+    /// Destinations.
     pub destinations: Vec<PlaceId>,
+    /// End users (`EndUser::VALUES` positions).
     pub end_users: Vec<usize>,
+    /// End uses (`EndUse::VALUES` positions).
     pub end_uses: Vec<usize>,
+    /// Jurisdictions (indices).
     pub jurisdictions: Vec<usize>,
 }
 
 /// One row of the matrix, as indices plus the determination id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cell {
+    /// Item position in the bulk tables.
     pub item: usize,
+    /// Destination.
     pub dest: PlaceId,
+    /// End user position.
     pub user: usize,
+    /// End use position.
     pub usage: usize,
+    /// Jurisdiction index.
     pub jurisdiction: usize,
+    /// Determination id.
     pub det: u32,
 }
 
 impl MatrixSpec {
+    /// Number of rows for `items` items.
     pub fn rows(&self, items: usize) -> u64 {
         items as u64
             * self.destinations.len() as u64

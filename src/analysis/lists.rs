@@ -1,0 +1,162 @@
+//! How the control lists line up with the Wassenaar list, entry by entry: per jurisdiction,
+//! the Wassenaar entries implemented, missing or unknown, the entries beyond the Wassenaar
+//! list by origin, and the Wassenaar list year implemented.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::analysis::describe::wa_list_year;
+use crate::data::catalogue::ItemKind;
+use crate::engine::World;
+use crate::model::Confidence;
+
+/// One jurisdiction's list against the Wassenaar list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListRow {
+    /// Jurisdiction.
+    pub jurisdiction: String,
+    /// Regime.
+    pub regime: String,
+    /// List version held.
+    pub list_version: String,
+    /// Its date.
+    pub list_date: String,
+    /// Wassenaar entries (entry level) in the catalogue.
+    pub wa_entries: usize,
+    /// Implemented, read from the national text (primary or secondary rows).
+    pub implemented: usize,
+    /// Implemented by inference (rows of confidence `assumed`: the text was not read).
+    pub inferred: usize,
+    /// Recorded as not implemented.
+    pub missing: usize,
+    /// Not established (no row, an unverified listing, or a category not in the datasets).
+    pub unknown: usize,
+    /// Entries beyond the Wassenaar list.
+    pub beyond_wa: usize,
+    /// Those by origin: `mtcr (12); national (3)`.
+    pub beyond_by_origin: String,
+    /// Wassenaar list year implemented, where established.
+    pub wa_year: String,
+    /// Years behind the current Wassenaar list.
+    pub years_behind: String,
+}
+
+/// Columns of `align --lists`.
+pub const COLUMNS: [&str; 13] = [
+    "jurisdiction",
+    "regime",
+    "list_version",
+    "list_date",
+    "wa_entries",
+    "implemented",
+    "inferred",
+    "missing",
+    "unknown",
+    "beyond_wa",
+    "beyond_by_origin",
+    "wa_year",
+    "years_behind",
+];
+
+impl ListRow {
+    /// The cells, in `COLUMNS` order.
+    pub fn cells(&self) -> Vec<String> {
+        vec![
+            self.jurisdiction.clone(),
+            self.regime.clone(),
+            self.list_version.clone(),
+            self.list_date.clone(),
+            self.wa_entries.to_string(),
+            self.implemented.to_string(),
+            self.inferred.to_string(),
+            self.missing.to_string(),
+            self.unknown.to_string(),
+            self.beyond_wa.to_string(),
+            self.beyond_by_origin.clone(),
+            self.wa_year.clone(),
+            self.years_behind.clone(),
+        ]
+    }
+}
+
+/// The alignment of every jurisdiction in `selection`.
+pub fn align_lists(world: &World, selection: &[usize]) -> Vec<ListRow> {
+    let cat = world.catalogue();
+    let wa_entries: Vec<u32> = cat
+        .ids()
+        .filter(|&i| {
+            let it = cat.get(i);
+            it.kind == ItemKind::Wassenaar && it.parent.is_none() && !it.code.contains('(')
+        })
+        .collect();
+    let current = wa_list_year(world);
+    let mut out = Vec::new();
+    for &j in selection {
+        let jur = &world.jurisdictions[j];
+        let r = &world.regimes[jur.regime];
+        let (mut implemented, mut inferred, mut missing, mut unknown) = (0, 0, 0, 0);
+        for &e in &wa_entries {
+            let plan = &r.plans[e as usize];
+            // The entry's own rows, or rows of its paragraphs.
+            let rows: Vec<&crate::engine::Entry> = r
+                .entries
+                .iter()
+                .filter(|x| cat.is_within(x.item, e))
+                .collect();
+            if rows.is_empty() {
+                if plan.unlisted_fact.is_some() {
+                    missing += 1;
+                } else {
+                    unknown += 1;
+                }
+                continue;
+            }
+            let listed: Vec<_> = rows
+                .iter()
+                .filter(|x| !x.tags.iter().any(|t| t == "not-listed"))
+                .collect();
+            if listed.is_empty() {
+                missing += 1;
+            } else if listed.iter().any(|x| x.tags.iter().any(|t| t == "unverified-listing")) {
+                unknown += 1;
+            } else if listed.iter().all(|x| x.confidence == Confidence::Assumed) {
+                inferred += 1;
+            } else {
+                implemented += 1;
+            }
+        }
+        let mut by_origin: BTreeMap<String, usize> = BTreeMap::new();
+        let mut seen = std::collections::HashSet::new();
+        for e in &r.entries {
+            let it = cat.get(e.item);
+            if it.kind == ItemKind::National && seen.insert(e.item) {
+                *by_origin.entry(it.origin.clone()).or_default() += 1;
+            }
+        }
+        let beyond: usize = by_origin.values().sum();
+        out.push(ListRow {
+            jurisdiction: jur.code.clone(),
+            regime: r.id.clone(),
+            list_version: r.meta.list_version.clone(),
+            list_date: r.meta.list_date.to_string(),
+            wa_entries: wa_entries.len(),
+            implemented,
+            inferred,
+            missing,
+            unknown,
+            beyond_wa: beyond,
+            beyond_by_origin: by_origin
+                .iter()
+                .map(|(o, n)| format!("{o} ({n})"))
+                .collect::<Vec<_>>()
+                .join("; "),
+            wa_year: r.meta.wa_year.map(|y| y.to_string()).unwrap_or_default(),
+            years_behind: match (r.meta.wa_year, current) {
+                (Some(y), Some(c)) => c.saturating_sub(y).to_string(),
+                _ => String::new(),
+            },
+        });
+    }
+    out
+}

@@ -1,0 +1,232 @@
+//! Screening end-user names against the bundled party lists.
+//!
+//! Names are compared after normalisation: case, accents and punctuation are ignored, and
+//! legal-form suffixes (`Ltd.`, `S.A.`, `GmbH`, `PTE. LTD.`, `Zrt`, …) are dropped from the
+//! end. An exact match of the normalised name or an alias is a hit whatever the address
+//! country. A near match needs a person's review: every distinctive word of the listed name
+//! appears in the name given (or, for names of two or more distinctive words, every
+//! distinctive word given appears in the listed name). Generic words (`Security`,
+//! `Technologies`, `Group`, `Trading`, …) and words shared by very many listed names are not
+//! distinctive, so names that share only such words are never flagged.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::data::normalise_name;
+use crate::engine::compile::World;
+use crate::model::PartyHit;
+
+/// Legal-form words dropped from the end of a name (after punctuation is removed, `S.A.`
+/// is `s a`, joined to `sa`).
+const LEGAL_FORMS: &[&str] = &[
+    "ltd", "limited", "sa", "ag", "gmbh", "mbh", "pte", "pty", "pvt", "private", "llc", "llp", "lp", "inc",
+    "incorporated", "corp", "corporation", "co", "company", "plc", "bv", "nv", "srl", "spa", "sarl", "sas",
+    "oy", "oyj", "ab", "as", "asa", "aps", "kft", "zrt", "nyrt", "rt", "ad", "ead", "ood", "ooo", "oao",
+    "zao", "pao", "jsc", "ojsc", "cjsc", "pjsc", "kg", "se", "sro", "spol", "sp", "zoo", "doo", "dd",
+    "bhd", "sdn", "tbk", "pt", "fze", "fzco", "fzc", "fzllc", "est", "wll", "kk", "yk", "ltda", "cia",
+    "sl", "sae", "ae", "oe", "ee", "ike", "eurl", "sca", "scs", "snc", "gie",
+];
+
+/// Words that say what a firm is, not which firm: never distinctive on their own.
+const GENERIC: &[&str] = &[
+    "security", "securities", "technology", "technologies", "tech", "group", "trading", "trade",
+    "international", "intl", "holding", "holdings", "systems", "system", "solutions", "solution",
+    "services", "service", "global", "industries", "industry", "industrial", "enterprise",
+    "enterprises", "company", "corporation", "electronics", "electronic", "engineering",
+    "import", "export", "and", "the", "of", "for", "de", "la", "le", "du", "des", "el", "al",
+    "y", "et", "und", "research", "institute", "science", "scientific", "development",
+    "network", "networks", "software", "digital", "data", "cyber", "information", "consulting",
+    "consultancy", "management", "investment", "investments", "capital", "partners", "logistics",
+    "shipping", "general", "new", "world", "bank", "center", "centre", "national", "state",
+    "university", "academy", "office", "ministry", "department", "branch", "factory", "plant",
+    "limited", "communication", "communications", "telecom", "telecommunications", "defense",
+    "defence", "aviation", "energy", "petroleum", "oil", "gas", "machinery", "equipment",
+    "materials", "material", "chemical", "chemicals", "supply", "supplies", "products", "product",
+    "commercial", "manufacturing", "sales", "marketing", "agency", "foundation", "association",
+    "tehran", "moscow", "beijing", "shanghai", "shenzhen", "hong", "kong", "dubai",
+];
+
+/// Words shared by more listed names than this are not distinctive.
+const COMMON_LIMIT: usize = 120;
+
+/// The normalised key of a name: folded, legal forms dropped from the end.
+pub fn name_key(name: &str) -> String {
+    let folded = normalise_name(name);
+    let mut tokens: Vec<String> = Vec::new();
+    // Runs of single letters (`s a`, `p t e`) are one word (`sa`, `pte`).
+    let mut run = String::new();
+    for t in folded.split(' ').filter(|t| !t.is_empty()) {
+        if t.len() == 1 {
+            run.push_str(t);
+        } else {
+            if !run.is_empty() {
+                tokens.push(std::mem::take(&mut run));
+            }
+            tokens.push(t.to_string());
+        }
+    }
+    if !run.is_empty() {
+        tokens.push(run);
+    }
+    while tokens.len() > 1 && tokens.last().is_some_and(|t| LEGAL_FORMS.contains(&t.as_str())) {
+        tokens.pop();
+    }
+    tokens.join(" ")
+}
+
+/// The name index of the party lists: built once per run, on first use.
+#[derive(Debug, Default)]
+pub struct Screening {
+    exact: HashMap<String, Vec<u32>>,
+    tokens: HashMap<String, Vec<u32>>,
+    distinctive: Vec<Vec<Vec<String>>>,
+    common: HashSet<String>,
+}
+
+impl Screening {
+    /// Builds the index over `names` (per party: its name and aliases).
+    pub fn build<'a>(names: impl Iterator<Item = Vec<&'a str>>) -> Screening {
+        let mut s = Screening::default();
+        let mut keys_per_party: Vec<Vec<String>> = Vec::new();
+        let mut df: HashMap<String, usize> = HashMap::new();
+        for (i, ns) in names.enumerate() {
+            let mut keys: Vec<String> = ns.iter().map(|n| name_key(n)).filter(|k| !k.is_empty()).collect();
+            keys.sort();
+            keys.dedup();
+            let mut seen = HashSet::new();
+            for k in &keys {
+                s.exact.entry(k.clone()).or_default().push(i as u32);
+                for t in k.split(' ') {
+                    if seen.insert(t.to_string()) {
+                        *df.entry(t.to_string()).or_default() += 1;
+                    }
+                }
+            }
+            keys_per_party.push(keys);
+        }
+        s.common = df.into_iter().filter(|(_, n)| *n > COMMON_LIMIT).map(|(t, _)| t).collect();
+        for (i, keys) in keys_per_party.iter().enumerate() {
+            let mut per = Vec::new();
+            for k in keys {
+                let d = s.distinctive_words(k);
+                for t in &d {
+                    let v = s.tokens.entry(t.clone()).or_default();
+                    if v.last() != Some(&(i as u32)) {
+                        v.push(i as u32);
+                    }
+                }
+                per.push(d);
+            }
+            s.distinctive.push(per);
+        }
+        s
+    }
+
+    fn distinctive_words(&self, key: &str) -> Vec<String> {
+        let mut out: Vec<String> = key
+            .split(' ')
+            .filter(|t| t.len() >= 2 && !GENERIC.contains(t) && !LEGAL_FORMS.contains(t) && !self.common.contains(*t))
+            .map(str::to_string)
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Hits for `name`: exact matches, then near matches, each party once, in party order.
+    pub fn screen(&self, name: &str) -> Vec<PartyHit> {
+        let key = name_key(name);
+        if key.is_empty() {
+            return Vec::new();
+        }
+        let mut hits: Vec<PartyHit> = Vec::new();
+        if let Some(ps) = self.exact.get(&key) {
+            hits.extend(ps.iter().map(|&p| PartyHit { party: p, exact: true }));
+        }
+        let given = self.distinctive_words(&key);
+        if given.is_empty() {
+            return sorted(hits);
+        }
+        let given_set: HashSet<&str> = given.iter().map(String::as_str).collect();
+        let mut candidates: Vec<u32> = Vec::new();
+        for t in &given {
+            if let Some(ps) = self.tokens.get(t) {
+                candidates.extend(ps.iter().copied());
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        for p in candidates {
+            if hits.iter().any(|h| h.party == p) {
+                continue;
+            }
+            let near = self.distinctive[p as usize].iter().any(|listed| {
+                if listed.is_empty() {
+                    return false;
+                }
+                let listed_set: HashSet<&str> = listed.iter().map(String::as_str).collect();
+                let listed_in_given = listed_set.is_subset(&given_set) && listed.iter().any(|t| t.len() >= 3);
+                let given_in_listed = given.len() >= 2 && given_set.is_subset(&listed_set);
+                listed_in_given || given_in_listed
+            });
+            if near {
+                hits.push(PartyHit { party: p, exact: false });
+            }
+        }
+        sorted(hits)
+    }
+}
+
+fn sorted(mut hits: Vec<PartyHit>) -> Vec<PartyHit> {
+    hits.sort_by_key(|h| (!h.exact, h.party));
+    hits
+}
+
+impl World {
+    /// The party-list index (built on first use).
+    pub fn screening(&self) -> &Screening {
+        self.screening.get_or_init(|| {
+            Screening::build(self.parties.iter().map(|(_, p)| {
+                std::iter::once(p.name.as_str())
+                    .chain(p.aliases.iter().map(String::as_str))
+                    .collect()
+            }))
+        })
+    }
+
+    /// Party-list hits for an end user's name. Matching ignores invisible and control
+    /// characters.
+    pub fn screen(&self, name: &str) -> Vec<PartyHit> {
+        let clean: String = name
+            .chars()
+            .filter(|c| !c.is_control() && !crate::error::is_invisible(*c))
+            .collect();
+        self.screening().screen(&clean)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_drop_legal_forms_and_punctuation() {
+        assert_eq!(name_key("Intellexa S.A."), "intellexa");
+        assert_eq!(name_key("INTELLEXA LTD."), "intellexa");
+        assert_eq!(name_key("Computer Security Initiative Consultancy PTE. LTD."), "computer security initiative consultancy");
+        assert_eq!(name_key("Cytrox Holdings Zrt"), "cytrox holdings");
+        assert_eq!(name_key("Ltd"), "ltd");
+    }
+
+    #[test]
+    fn generic_words_never_match() {
+        let s = Screening::build(
+            vec![vec!["Positive Technologies"], vec!["NSO Group"], vec!["Intellexa S.A.", "Intellexa Anonymi Etaireia"]].into_iter(),
+        );
+        assert!(s.screen("Acme Security S.A.").is_empty());
+        assert!(s.screen("Global Technologies Group").is_empty());
+        assert_eq!(s.screen("intellexa sa"), vec![PartyHit { party: 2, exact: true }]);
+        assert_eq!(s.screen("Intellexa Anonymi Etaireia"), vec![PartyHit { party: 2, exact: true }]);
+        assert_eq!(s.screen("NSO Group Technologies"), vec![PartyHit { party: 1, exact: false }]);
+        assert_eq!(s.screen("Positive Tech Research"), vec![PartyHit { party: 0, exact: false }]);
+    }
+}
