@@ -29,10 +29,16 @@ pub struct Gap {
     /// Which items, destinations or rules it affects.
     #[serde(default)]
     pub affects: String,
-    /// A claim the tests check exhaustively (`no-clearance`: no result in `affects` is a
-    /// clearance).
+    /// A claim the tests check exhaustively (`no-clearance`: no outcome for `claim_items` to
+    /// `claim_destinations`, any end user and end use, is a clearance).
     #[serde(default)]
     pub claim: Option<String>,
+    /// Items the claim covers (codes, or `unlisted`).
+    #[serde(default)]
+    pub claim_items: Vec<String>,
+    /// Destinations the claim covers (a destination expression).
+    #[serde(default)]
+    pub claim_destinations: Option<String>,
 }
 
 /// A dated event in a regime's history, for the report's timeline annotations.
@@ -525,20 +531,31 @@ impl Datasets {
                 groups: &|g| group_names.contains(g),
                 tags: &|t| tags.contains(t),
             };
-            let rules_rel = format!("{}/rules.toml", head.folder);
-            let rules = match diag.take(source.read(&rules_rel)) {
-                Some(Some(bytes)) => match std::str::from_utf8(&bytes) {
-                    Ok(text) => rules::check(&source.display(&rules_rel), text, &head.meta.id, &names, &mut diag),
-                    Err(_) => {
-                        diag.push(
+            // `rules.toml`, then generated rule files `rules.NAME.toml` in name order.
+            let mut rule_files = vec![format!("{}/rules.toml", head.folder)];
+            let prefix = format!("{}/rules.", head.folder);
+            let mut generated: Vec<String> = diag
+                .take(source.files())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(p, _)| p)
+                .filter(|p| p.starts_with(&prefix) && p.ends_with(".toml") && p.matches('/').count() == 1)
+                .collect();
+            generated.sort();
+            rule_files.extend(generated);
+            let mut rules = Rules::default();
+            for rules_rel in rule_files {
+                match diag.take(source.read(&rules_rel)) {
+                    Some(Some(bytes)) => match std::str::from_utf8(&bytes) {
+                        Ok(text) => rules.extend(rules::check(&source.display(&rules_rel), text, &head.meta.id, &names, &mut diag)),
+                        Err(_) => diag.push(
                             Located::new(source.display(&rules_rel), "not valid UTF-8 text")
                                 .code(Code::Syntax),
-                        );
-                        Rules::default()
-                    }
-                },
-                _ => Rules::default(),
-            };
+                        ),
+                    },
+                    _ => {}
+                }
+            }
             regimes.push(rules);
         }
         let mut out = Vec::new();
@@ -1484,4 +1501,31 @@ fn check_periods(regimes: &[RegimeData], diag: &mut Diagnostics) {
             }
         }
     }
+}
+
+/// The fields of every dataset table, as the loaders accept them (for the schema test): the
+/// table's name and its field names.
+pub fn schema_fields() -> Vec<(&'static str, Vec<String>)> {
+    fn fields<T: serde::de::DeserializeOwned>() -> Vec<String> {
+        let err = match toml::from_str::<T>("zz_unknown_field = 1") {
+            Ok(_) => return Vec::new(),
+            Err(e) => e.message().to_string(),
+        };
+        let Some(list) = err.split("expected one of ").nth(1).or_else(|| err.split("expected ").nth(1)) else {
+            return Vec::new();
+        };
+        list.split(',').map(|f| f.trim().trim_matches('`').to_string()).filter(|f| !f.is_empty()).collect()
+    }
+    vec![
+        ("jurisdiction.toml / regime.toml", fields::<RawMeta>()),
+        ("[[gap]]", fields::<Gap>()),
+        ("[[milestone]]", fields::<Milestone>()),
+        ("[[period]]", fields::<RawPeriod>()),
+        ("[deemed]", fields::<RawDeemed>()),
+        ("wassenaar/list.toml", fields::<WaList>()),
+        ("[[history]] (list.toml)", fields::<WaEvent>()),
+    ]
+    .into_iter()
+    .chain(rules::schema_fields())
+    .collect()
 }

@@ -968,3 +968,29 @@ pub(crate) fn check(
     out
 }
 
+
+/// The fields of every rule table (for the schema test).
+pub(crate) fn schema_fields() -> Vec<(&'static str, Vec<String>)> {
+    fn fields<T: serde::de::DeserializeOwned>() -> Vec<String> {
+        let err = match toml::from_str::<T>("zz_unknown_field = 1") {
+            Ok(_) => return Vec::new(),
+            Err(e) => e.message().to_string(),
+        };
+        let Some(list) = err.split("expected one of ").nth(1).or_else(|| err.split("expected ").nth(1)) else {
+            return Vec::new();
+        };
+        list.split(',').map(|f| f.trim().trim_matches('`').to_string()).filter(|f| !f.is_empty()).collect()
+    }
+    vec![
+        ("rules.toml", fields::<RawRules>()),
+        ("[[requirement]]", fields::<RawRequirement>()),
+        ("[[free]]", fields::<RawFree>()),
+        ("[[authorisation]]", fields::<RawAuthorisation>()),
+        ("[[authorisation.restriction]]", fields::<RawRestriction>()),
+        ("[[catch_all]]", fields::<RawCatchAll>()),
+        ("[[overlay]]", fields::<RawOverlay>()),
+        ("[[reach]]", fields::<RawReach>()),
+        ("[[party_list]]", fields::<RawPartyList>()),
+        ("condition (`when`, `unless`)", fields::<RawCondition>()),
+    ]
+}

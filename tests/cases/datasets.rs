@@ -178,3 +178,27 @@ fn every_dataset_file_is_checked() {
         assert!(e.contains(&rel), "{rel}: {e}");
     }
 }
+
+/// `datasets/SCHEMA.md` documents every field of every dataset table and every diagnostic
+/// code the loaders use: a field or code added without documentation fails here.
+#[test]
+fn schema_documents_every_field_and_code() {
+    let schema = super::read(&super::datasets_dir().join("SCHEMA.md"));
+    let mut missing = Vec::new();
+    let tables = wassenaar::data::load::schema_fields();
+    assert!(tables.len() >= 15, "{tables:?}");
+    for (table, fields) in &tables {
+        assert!(!fields.is_empty(), "no fields read for {table}");
+        for f in fields {
+            if !schema.contains(&format!("`{f}`")) {
+                missing.push(format!("{table}: `{f}`"));
+            }
+        }
+    }
+    for code in wassenaar::error::Code::ALL {
+        if !schema.contains(code.as_str()) {
+            missing.push(format!("diagnostic {}", code.as_str()));
+        }
+    }
+    assert!(missing.is_empty(), "SCHEMA.md does not document:\n{}", missing.join("\n"));
+}
