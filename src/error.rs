@@ -300,9 +300,9 @@ impl Diagnostics {
         match e {
             Error::Dataset(l) | Error::Input(l) => self.items.push(*l),
             Error::Datasets(all) => self.items.extend(all),
-            other => self.items.push(
-                Located::new("datasets", other.to_string()).code(Code::Unreadable),
-            ),
+            other => self
+                .items
+                .push(Located::new("datasets", other.to_string()).code(Code::Unreadable)),
         }
     }
 

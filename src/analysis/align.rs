@@ -209,7 +209,12 @@ pub fn align(
             .collect())
     };
     let item_name = |i: u64| world.catalogue().get(items[i as usize]).code.clone();
-    let dest_name = |d: u64| world.places().code(spec.destinations[d as usize]).to_string();
+    let dest_name = |d: u64| {
+        world
+            .places()
+            .code(spec.destinations[d as usize])
+            .to_string()
+    };
     let top_items = top(&by_item, "item", &item_name)?;
     let top_dests = top(&by_dest, "dest", &dest_name)?;
     let share = |x: u64, n: u64| if n == 0 { 0.0 } else { x as f64 / n as f64 };
@@ -353,4 +358,3 @@ pub fn encode(a: &Alignment, format: AlignFormat) -> Result<Vec<u8>> {
         }
     }
 }
-

@@ -1,8 +1,8 @@
 //! Comparisons over bulk tables: each jurisdiction against a baseline, and every pair.
 //! Pure Rust; `align` aggregates the per-cell comparison with polars.
 
-use crate::engine::bulk::Bulk;
 use crate::analysis::matrix::MatrixSpec;
+use crate::engine::bulk::Bulk;
 use crate::model::Outcome;
 
 /// How a jurisdiction's outcome compares with the baseline's for one scenario.

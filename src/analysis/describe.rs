@@ -23,8 +23,11 @@ pub fn check(world: &World, diag: &mut Diagnostics) {
     for j in &world.jurisdictions {
         if !data.participants.iter().any(|p| p.code == j.code) {
             diag.push(
-                Located::new(world.regime_data(j.regime).rules_file.clone(), format!("jurisdiction `{}` is not a Wassenaar participant", j.code))
-                    .code(Code::NotParticipant),
+                Located::new(
+                    world.regime_data(j.regime).rules_file.clone(),
+                    format!("jurisdiction `{}` is not a Wassenaar participant", j.code),
+                )
+                .code(Code::NotParticipant),
             );
         }
     }
@@ -36,8 +39,15 @@ pub fn check(world: &World, diag: &mut Diagnostics) {
         .collect();
     if !missing.is_empty() {
         diag.push(
-            Located::new("datasets", format!("{} participant(s) not modelled: {}", missing.len(), missing.join(", ")))
-                .code(Code::NotModelled),
+            Located::new(
+                "datasets",
+                format!(
+                    "{} participant(s) not modelled: {}",
+                    missing.len(),
+                    missing.join(", ")
+                ),
+            )
+            .code(Code::NotModelled),
         );
     }
     let cat = world.catalogue();
@@ -57,8 +67,14 @@ pub fn check(world: &World, diag: &mut Diagnostics) {
             .collect();
         if !unresolved.is_empty() {
             diag.push(
-                Located::new(rd.entries_file.clone(), format!("cyber items with no list row (treated as not listed): {}", unresolved.join(", ")))
-                    .code(Code::CyberUnresolved),
+                Located::new(
+                    rd.entries_file.clone(),
+                    format!(
+                        "cyber items with no list row (treated as not listed): {}",
+                        unresolved.join(", ")
+                    ),
+                )
+                .code(Code::CyberUnresolved),
             );
         }
         let covers = |m: &crate::engine::ItemMatcher| {
@@ -70,16 +86,22 @@ pub fn check(world: &World, diag: &mut Diagnostics) {
         for a in &r.authorisations {
             if !covers(&a.items) {
                 diag.push(
-                    Located::new(rd.rules_file.clone(), format!("authorisation `{}` covers no list row", a.id))
-                        .code(Code::AuthorisationUnused),
+                    Located::new(
+                        rd.rules_file.clone(),
+                        format!("authorisation `{}` covers no list row", a.id),
+                    )
+                    .code(Code::AuthorisationUnused),
                 );
             }
         }
         for q in &r.requirements {
             if !covers(&q.items) {
                 diag.push(
-                    Located::new(rd.rules_file.clone(), format!("requirement `{}` covers no list row", q.id))
-                        .code(Code::RequirementUnused),
+                    Located::new(
+                        rd.rules_file.clone(),
+                        format!("requirement `{}` covers no list row", q.id),
+                    )
+                    .code(Code::RequirementUnused),
                 );
             }
         }
@@ -90,7 +112,11 @@ pub fn check(world: &World, diag: &mut Diagnostics) {
 pub fn report(world: Option<&World>, diag: &Diagnostics) -> String {
     let mut text = String::new();
     for l in &diag.items {
-        let level = if l.code.is_some_and(Code::is_warning) { "warning" } else { "error" };
+        let level = if l.code.is_some_and(Code::is_warning) {
+            "warning"
+        } else {
+            "error"
+        };
         let _ = writeln!(text, "{level}: {l}");
     }
     if let Some(w) = world {
@@ -125,7 +151,11 @@ pub fn list(world: &World) -> String {
     );
     for j in &world.jurisdictions {
         let r = &world.regimes[j.regime];
-        let wa = r.meta.wa_year.map(|y| y.to_string()).unwrap_or_else(|| "?".into());
+        let wa = r
+            .meta
+            .wa_year
+            .map(|y| y.to_string())
+            .unwrap_or_else(|| "?".into());
         let behind = match (r.meta.wa_year, current) {
             (Some(y), Some(c)) => c.saturating_sub(y).to_string(),
             _ => "?".into(),
@@ -168,7 +198,11 @@ pub fn list(world: &World) -> String {
         }
         let _ = writeln!(out, "\ngaps of `{}` ({}):", r.id, members.join(", "));
         for g in &r.meta.gaps {
-            let claim = g.claim.as_deref().map(|c| format!(" [claim: {c}, tested]")).unwrap_or_default();
+            let claim = g
+                .claim
+                .as_deref()
+                .map(|c| format!(" [claim: {c}, tested]"))
+                .unwrap_or_default();
             let _ = writeln!(out, "  {:<28} {}{claim}", g.id, g.text);
         }
     }
@@ -202,11 +236,29 @@ pub fn show(world: &World, j: usize, parts: ShowParts) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {} (regime `{}`)", jur.code, jur.meta.name, r.id);
     let _ = writeln!(out, "legal basis:   {}", m.legal_basis);
-    let _ = writeln!(out, "list:          {} — {} ({})", m.list_name, m.list_version, m.list_date);
-    let _ = writeln!(out, "WA year:       {}", m.wa_year.map(|y| y.to_string()).unwrap_or_else(|| "not established".into()));
+    let _ = writeln!(
+        out,
+        "list:          {} — {} ({})",
+        m.list_name, m.list_version, m.list_date
+    );
+    let _ = writeln!(
+        out,
+        "WA year:       {}",
+        m.wa_year
+            .map(|y| y.to_string())
+            .unwrap_or_else(|| "not established".into())
+    );
     let _ = writeln!(out, "confidence:    {}", jur.meta.confidence);
-    let _ = writeln!(out, "modelled from: {} {}", m.modelled_from, m.modelled_from_source);
-    let _ = writeln!(out, "deemed rule:   {} ({})", m.deemed.rule, m.deemed.citation);
+    let _ = writeln!(
+        out,
+        "modelled from: {} {}",
+        m.modelled_from, m.modelled_from_source
+    );
+    let _ = writeln!(
+        out,
+        "deemed rule:   {} ({})",
+        m.deemed.rule, m.deemed.citation
+    );
     let _ = writeln!(out, "law as of:     {}", world.as_of);
     let _ = writeln!(out, "source:        {}", m.source);
     if !jur.meta.notes.is_empty() {

@@ -90,7 +90,12 @@ impl Dimensions {
                     Some(p) if !v.contains(&p) => v.push(p),
                     Some(_) => {}
                     None => {
-                        return Err(Error::flag("--destinations", d, "unknown place", "`all`, or ISO codes or country names"));
+                        return Err(Error::flag(
+                            "--destinations",
+                            d,
+                            "unknown place",
+                            "`all`, or ISO codes or country names",
+                        ));
                     }
                 }
             }
@@ -113,7 +118,12 @@ impl Dimensions {
     /// The transaction type.
     pub fn transaction(&self) -> Result<Transaction> {
         Transaction::parse(self.transaction.trim()).ok_or_else(|| {
-            Error::flag("--transaction", &self.transaction, "unknown transaction type", &<Transaction as Word>::accepted())
+            Error::flag(
+                "--transaction",
+                &self.transaction,
+                "unknown transaction type",
+                &<Transaction as Word>::accepted(),
+            )
         })
     }
 }
@@ -128,7 +138,14 @@ pub fn words<W: Word>(text: &str, flag: &str) -> Result<Vec<usize>> {
         match W::WORDS.iter().position(|a| a.eq_ignore_ascii_case(w)) {
             Some(i) if !v.contains(&i) => v.push(i),
             Some(_) => {}
-            None => return Err(Error::flag(flag, w, &format!("unknown {}", W::NAME), &format!("all, {}", W::accepted()))),
+            None => {
+                return Err(Error::flag(
+                    flag,
+                    w,
+                    &format!("unknown {}", W::NAME),
+                    &format!("all, {}", W::accepted()),
+                ));
+            }
         }
     }
     Ok(v)
@@ -141,7 +158,10 @@ pub fn selection(world: &World, text: &str, flag: &str) -> Result<Vec<usize>> {
     }
     let mut out = Vec::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let code = world.places().resolve(part).map(|p| world.places().code(p).to_string());
+        let code = world
+            .places()
+            .resolve(part)
+            .map(|p| world.places().code(p).to_string());
         let Some(j) = code.as_deref().and_then(|c| world.jurisdiction(c)) else {
             return Err(not_modelled(world, flag, part));
         };
@@ -157,6 +177,15 @@ pub fn selection(world: &World, text: &str, flag: &str) -> Result<Vec<usize>> {
 
 /// Usage error for a jurisdiction the datasets do not model, listing those they do.
 pub fn not_modelled(world: &World, flag: &str, value: &str) -> Error {
-    let modelled: Vec<&str> = world.jurisdictions.iter().map(|j| j.code.as_str()).collect();
-    Error::flag(flag, value, "not a modelled jurisdiction", &format!("all, or a list of {}", modelled.join(", ")))
+    let modelled: Vec<&str> = world
+        .jurisdictions
+        .iter()
+        .map(|j| j.code.as_str())
+        .collect();
+    Error::flag(
+        flag,
+        value,
+        "not a modelled jurisdiction",
+        &format!("all, or a list of {}", modelled.join(", ")),
+    )
 }

@@ -118,7 +118,10 @@ pub fn align_lists(world: &World, selection: &[usize]) -> Vec<ListRow> {
                 .collect();
             if listed.is_empty() {
                 missing += 1;
-            } else if listed.iter().any(|x| x.tags.iter().any(|t| t == "unverified-listing")) {
+            } else if listed
+                .iter()
+                .any(|x| x.tags.iter().any(|t| t == "unverified-listing"))
+            {
                 unknown += 1;
             } else if listed.iter().all(|x| x.confidence == Confidence::Assumed) {
                 inferred += 1;

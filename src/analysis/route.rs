@@ -78,7 +78,11 @@ pub struct Burden {
 impl Burden {
     /// The burden of an own outcome and, where the EAR follows, the US outcome.
     pub fn of(own: Outcome, us: Option<Outcome>) -> Burden {
-        let mut b = Burden { blocker: 0, licences: 0, authorisations: 0 };
+        let mut b = Burden {
+            blocker: 0,
+            licences: 0,
+            authorisations: 0,
+        };
         for o in std::iter::once(own).chain(us) {
             match severity(o) {
                 1 => b.authorisations += 1,
@@ -108,7 +112,10 @@ pub fn determine(world: &World, place: u16, s: &Scenario) -> Determination {
     let code = world.places().code(place);
     let mut s = s.clone();
     let jurisdiction = world.jurisdiction(code);
-    s.exporter = Some(Exporter { place, jurisdiction });
+    s.exporter = Some(Exporter {
+        place,
+        jurisdiction,
+    });
     match jurisdiction {
         Some(j) => world.evaluate(j, &s),
         None => world.evaluate_unmodelled(place, &s),

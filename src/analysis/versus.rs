@@ -112,7 +112,14 @@ impl VersusRow {
 }
 
 /// Compares `items` under `baseline` and each of `spec.jurisdictions`.
-pub fn compare(world: &World, items: &[ItemId], spec: &MatrixSpec, baseline: usize, filter: Filter, transaction: Transaction) -> Vec<VersusRow> {
+pub fn compare(
+    world: &World,
+    items: &[ItemId],
+    spec: &MatrixSpec,
+    baseline: usize,
+    filter: Filter,
+    transaction: Transaction,
+) -> Vec<VersusRow> {
     let bulk = Bulk::new(world, items, transaction);
     let mut out = Vec::new();
     for (i, &item) in items.iter().enumerate() {

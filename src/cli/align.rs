@@ -57,10 +57,24 @@ pub fn run(source: Source, args: Args) -> Result<()> {
             let sel = selection(&world, &args.dims.jurisdictions, "--jurisdictions")?;
             let rows = crate::analysis::lists::align_lists(&world, &sel);
             let cells: Vec<Vec<String>> = rows.iter().map(|r| r.cells()).collect();
-            let bytes = crate::output::table::bytes(&crate::analysis::lists::COLUMNS, &cells, lists_format(args.format), Some(&crate::output::provenance::Provenance::of(&world, "align --lists")))?;
+            let bytes = crate::output::table::bytes(
+                &crate::analysis::lists::COLUMNS,
+                &cells,
+                lists_format(args.format),
+                Some(&crate::output::provenance::Provenance::of(
+                    &world,
+                    "align --lists",
+                )),
+            )?;
             crate::output::emit(args.output.as_deref(), &bytes)?;
             let parquet = lists_format(args.format) == "parquet";
-            return super::provenance(&world, "align --lists", args.output.as_deref(), args.provenance.as_deref(), parquet);
+            return super::provenance(
+                &world,
+                "align --lists",
+                args.output.as_deref(),
+                args.provenance.as_deref(),
+                parquet,
+            );
         }
         #[cfg(feature = "polars")]
         {
@@ -73,12 +87,22 @@ pub fn run(source: Source, args: Args) -> Result<()> {
                 Format::Csv => AlignFormat::Csv,
                 Format::Json => AlignFormat::Json,
                 Format::Table => AlignFormat::Table,
-                Format::Parquet => return Err(Error::Usage("--format parquet is for `align --lists`".into())),
+                Format::Parquet => {
+                    return Err(Error::Usage(
+                        "--format parquet is for `align --lists`".into(),
+                    ));
+                }
             };
             let a = align(&world, &args.dims.plain(), *baseline, args.pairwise)?;
             let bytes = encode(&a, format)?;
             crate::output::emit(args.output.as_deref(), &bytes)?;
-            super::provenance(&world, "align", args.output.as_deref(), args.provenance.as_deref(), false)
+            super::provenance(
+                &world,
+                "align",
+                args.output.as_deref(),
+                args.provenance.as_deref(),
+                false,
+            )
         }
         #[cfg(not(feature = "polars"))]
         {

@@ -102,8 +102,18 @@ pub fn run(source: Source, args: Args) -> Result<()> {
         Where::Differs => Filter::Differs,
         Where::All => Filter::All,
     };
-    let rows = compare(&world, &items, &spec, *baseline, filter, dims.transaction()?);
-    let cells: Vec<Vec<String>> = rows.iter().map(|r| r.cells().iter().map(|c| c.to_string()).collect()).collect();
+    let rows = compare(
+        &world,
+        &items,
+        &spec,
+        *baseline,
+        filter,
+        dims.transaction()?,
+    );
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.cells().iter().map(|c| c.to_string()).collect())
+        .collect();
     let (fmt, parquet) = match args.format {
         Format::Table => ("table", false),
         Format::Csv => ("csv", false),
@@ -114,9 +124,22 @@ pub fn run(source: Source, args: Args) -> Result<()> {
     if parquet && args.output.is_none() {
         return Err(Error::Usage("--format parquet needs --output FILE".into()));
     }
-    let bytes = crate::output::table::bytes(&COLUMNS, &cells, fmt, Some(&crate::output::provenance::Provenance::of(&world, "compare")))?;
+    let bytes = crate::output::table::bytes(
+        &COLUMNS,
+        &cells,
+        fmt,
+        Some(&crate::output::provenance::Provenance::of(
+            &world, "compare",
+        )),
+    )?;
     crate::output::emit(args.output.as_deref(), &bytes)?;
-    super::provenance(&world, "compare", args.output.as_deref(), args.provenance.as_deref(), parquet)?;
+    super::provenance(
+        &world,
+        "compare",
+        args.output.as_deref(),
+        args.provenance.as_deref(),
+        parquet,
+    )?;
     if fmt == "table" && args.output.is_none() {
         eprintln!("{} scenario(s) listed", rows.len());
     }

@@ -63,7 +63,8 @@ pub enum Command {
 }
 
 fn date(flag: &str, t: &str) -> Result<Date> {
-    Date::parse(t.trim()).ok_or_else(|| Error::flag(flag, t, "not a date", "a calendar date written YYYY-MM-DD"))
+    Date::parse(t.trim())
+        .ok_or_else(|| Error::flag(flag, t, "not a date", "a calendar date written YYYY-MM-DD"))
 }
 
 pub fn run(source: Source, cmd: Command) -> Result<()> {
@@ -94,21 +95,45 @@ pub fn run(source: Source, cmd: Command) -> Result<()> {
             print!("{}", describe::report(world.as_ref(), &diag));
             let errors = diag.errors();
             if errors > 0 {
-                return Err(Error::dataset(Located::new(source.describe(), format!("{errors} problem(s) found"))));
+                return Err(Error::dataset(Located::new(
+                    source.describe(),
+                    format!("{errors} problem(s) found"),
+                )));
             }
             Ok(())
         }
-        Command::Show { jurisdiction, entries, rules, as_of } => {
+        Command::Show {
+            jurisdiction,
+            entries,
+            rules,
+            as_of,
+        } => {
             let world = super::world(source, &as_of)?;
-            let code = world.places().resolve(&jurisdiction).map(|p| world.places().code(p).to_string());
+            let code = world
+                .places()
+                .resolve(&jurisdiction)
+                .map(|p| world.places().code(p).to_string());
             let Some(j) = code.as_deref().and_then(|c| world.jurisdiction(c)) else {
                 return Err(not_modelled(&world, "datasets show", &jurisdiction));
             };
-            let parts = if entries || rules { ShowParts { entries, rules } } else { ShowParts { entries: true, rules: true } };
+            let parts = if entries || rules {
+                ShowParts { entries, rules }
+            } else {
+                ShowParts {
+                    entries: true,
+                    rules: true,
+                }
+            };
             print!("{}", describe::show(&world, j, parts));
             Ok(())
         }
-        Command::Diff { from, to, jurisdictions, folders, format } => {
+        Command::Diff {
+            from,
+            to,
+            jurisdictions,
+            folders,
+            format,
+        } => {
             let fmt = match format {
                 Format::Table => "table",
                 Format::Csv => "csv",
@@ -118,8 +143,15 @@ pub fn run(source: Source, cmd: Command) -> Result<()> {
                 (Some(f), Some(t), []) => {
                     let (f, t) = (date("--from", &f)?, date("--to", &t)?);
                     let world = World::load(source)?;
-                    let sel = crate::analysis::dims::selection(&world, &jurisdictions, "--jurisdictions")?;
-                    let regimes: Vec<String> = sel.iter().map(|&j| world.regimes[world.jurisdictions[j].regime].id.clone()).collect();
+                    let sel = crate::analysis::dims::selection(
+                        &world,
+                        &jurisdictions,
+                        "--jurisdictions",
+                    )?;
+                    let regimes: Vec<String> = sel
+                        .iter()
+                        .map(|&j| world.regimes[world.jurisdictions[j].regime].id.clone())
+                        .collect();
                     crate::data::diff::between(&world.data, f, t, &|r| regimes.contains(&r.id))
                 }
                 (None, None, [a, b]) => {
@@ -133,7 +165,10 @@ pub fn run(source: Source, cmd: Command) -> Result<()> {
                     ));
                 }
             };
-            let rows: Vec<Vec<String>> = changes.iter().map(|c| c.cells().iter().map(|x| x.to_string()).collect()).collect();
+            let rows: Vec<Vec<String>> = changes
+                .iter()
+                .map(|c| c.cells().iter().map(|x| x.to_string()).collect())
+                .collect();
             let bytes = crate::output::table::bytes(&crate::data::diff::COLUMNS, &rows, fmt, None)?;
             crate::output::emit(None, &bytes)
         }

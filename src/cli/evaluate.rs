@@ -98,11 +98,21 @@ fn options(args: &Args) -> Result<Options> {
     if let Some(m) = &args.map {
         for pair in m.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let Some((from, to)) = pair.split_once('=') else {
-                return Err(Error::flag("--map", pair, "not a rename", "OLD=NEW pairs separated by commas, e.g. `Order_No=id,customer_name=end_user_name`"));
+                return Err(Error::flag(
+                    "--map",
+                    pair,
+                    "not a rename",
+                    "OLD=NEW pairs separated by commas, e.g. `Order_No=id,customer_name=end_user_name`",
+                ));
             };
             let to = to.trim().to_lowercase();
             if !input::SCENARIO_COLUMNS.contains(&to.as_str()) {
-                return Err(Error::flag("--map", pair, "the new name is not a scenario column", &input::SCENARIO_COLUMNS.join(", ")));
+                return Err(Error::flag(
+                    "--map",
+                    pair,
+                    "the new name is not a scenario column",
+                    &input::SCENARIO_COLUMNS.join(", "),
+                ));
             }
             map.push((from.trim().to_string(), to));
         }
@@ -116,9 +126,16 @@ fn options(args: &Args) -> Result<Options> {
     }
     let currency = match &args.currency {
         None => None,
-        Some(c) => Some(Currency::parse(&c.trim().to_ascii_uppercase()).ok_or_else(|| {
-            Error::flag("--currency", c, "unknown currency", &<Currency as Word>::accepted())
-        })?),
+        Some(c) => Some(
+            Currency::parse(&c.trim().to_ascii_uppercase()).ok_or_else(|| {
+                Error::flag(
+                    "--currency",
+                    c,
+                    "unknown currency",
+                    &<Currency as Word>::accepted(),
+                )
+            })?,
+        ),
     };
     Ok(Options {
         map,
@@ -130,7 +147,11 @@ fn options(args: &Args) -> Result<Options> {
 }
 
 /// The determinations of one scenario under the jurisdictions it targets.
-pub(crate) fn determinations(world: &World, s: &Scenario, selection: &[usize]) -> Vec<crate::engine::Determination> {
+pub(crate) fn determinations(
+    world: &World,
+    s: &Scenario,
+    selection: &[usize],
+) -> Vec<crate::engine::Determination> {
     match s.exporter {
         Some(e) => vec![match e.jurisdiction {
             Some(j) => world.evaluate(j, s),
@@ -148,10 +169,12 @@ pub fn run(source: Source, args: Args) -> Result<()> {
     let opts = options(&args)?;
     let world = super::world(source, &args.as_of)?;
     let selection = selection(&world, &args.jurisdictions, "--jurisdictions")?;
-    let selected_cols: Option<Vec<String>> = args
-        .columns
-        .as_ref()
-        .map(|c| c.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect());
+    let selected_cols: Option<Vec<String>> = args.columns.as_ref().map(|c| {
+        c.split(',')
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect()
+    });
     let input = Input::open(&args.scenarios, opts.clone())?;
     let csv_lines = input.csv_lines();
     // Pass 1: every row must be good before anything is written (unless --keep-going).
@@ -163,12 +186,20 @@ pub fn run(source: Source, args: Args) -> Result<()> {
             let rec = rec?;
             let s = input::resolve_one(&world, &input.name, &rec, csv_lines, &opts)?;
             if !opts.repeat_ids && !ids.insert(&s.id) {
-                return Err(Error::input(input::duplicate(&input.name, &rec, csv_lines, &s.id)));
+                return Err(Error::input(input::duplicate(
+                    &input.name,
+                    &rec,
+                    csv_lines,
+                    &s.id,
+                )));
             }
             n += 1;
         }
         if n == 0 {
-            return Err(Error::input(Located::new(&input.name, "no scenarios in the file").accepted("at least one scenario row")));
+            return Err(Error::input(
+                Located::new(&input.name, "no scenarios in the file")
+                    .accepted("at least one scenario row"),
+            ));
         }
     } else {
         drop(records);
@@ -177,12 +208,21 @@ pub fn run(source: Source, args: Args) -> Result<()> {
     // Pass 2: evaluate chunk by chunk, in parallel, and stream the rows out.
     super::with_threads(args.threads, || {
         let prov = crate::output::provenance::Provenance::of(&world, "evaluate");
-        let mut sink = RowSink::open(format, args.output.as_deref(), cols, names, args.explain, prov.clone())?;
+        let mut sink = RowSink::open(
+            format,
+            args.output.as_deref(),
+            cols,
+            names,
+            args.explain,
+            prov.clone(),
+        )?;
         let mut ids = IdSet::default();
         let mut bad = 0u64;
         let (mut records, _) = input.records()?;
         loop {
-            let mut chunk: Vec<std::result::Result<(Scenario, Vec<String>), (String, String, Vec<String>)>> = Vec::with_capacity(CHUNK);
+            let mut chunk: Vec<
+                std::result::Result<(Scenario, Vec<String>), (String, String, Vec<String>)>,
+            > = Vec::with_capacity(CHUNK);
             for rec in records.by_ref().take(CHUNK) {
                 let item = match rec {
                     Ok(rec) => resolve(&world, &input.name, &rec, csv_lines, &opts, &mut ids),
@@ -191,7 +231,10 @@ pub fn run(source: Source, args: Args) -> Result<()> {
                 };
                 if let Err((_, message, _)) = &item {
                     if !args.keep_going {
-                        return Err(Error::input(Located::new(&input.name, format!("input changed while it was read: {message}"))));
+                        return Err(Error::input(Located::new(
+                            &input.name,
+                            format!("input changed while it was read: {message}"),
+                        )));
                     }
                     bad += 1;
                 }
@@ -218,7 +261,12 @@ pub fn run(source: Source, args: Args) -> Result<()> {
             sink.write(rows.into_iter().flatten().collect())?;
         }
         sink.finish()?;
-        crate::output::provenance::write(&prov, args.output.as_deref(), args.provenance.as_deref(), format.is_parquet())?;
+        crate::output::provenance::write(
+            &prov,
+            args.output.as_deref(),
+            args.provenance.as_deref(),
+            format.is_parquet(),
+        )?;
         if bad > 0 {
             eprintln!("warning: {bad} scenario(s) could not be evaluated; see the `error` column");
         }
@@ -228,15 +276,34 @@ pub fn run(source: Source, args: Args) -> Result<()> {
 
 type Resolved = std::result::Result<(Scenario, Vec<String>), (String, String, Vec<String>)>;
 
-fn resolve(world: &World, file: &str, rec: &RawRecord, csv_lines: bool, opts: &Options, ids: &mut IdSet) -> Resolved {
+fn resolve(
+    world: &World,
+    file: &str,
+    rec: &RawRecord,
+    csv_lines: bool,
+    opts: &Options,
+    ids: &mut IdSet,
+) -> Resolved {
     match input::resolve_one(world, file, rec, csv_lines, opts) {
         Ok(s) if opts.repeat_ids || ids.insert(&s.id) => Ok((s, rec.extra.clone())),
-        Ok(s) => Err((s.id.clone(), input::duplicate(file, rec, csv_lines, &s.id).to_string(), rec.extra.clone())),
-        Err(e) => Err((rec.cells.get("id").cloned().unwrap_or_default(), one_line(&e), rec.extra.clone())),
+        Ok(s) => Err((
+            s.id.clone(),
+            input::duplicate(file, rec, csv_lines, &s.id).to_string(),
+            rec.extra.clone(),
+        )),
+        Err(e) => Err((
+            rec.cells.get("id").cloned().unwrap_or_default(),
+            one_line(&e),
+            rec.extra.clone(),
+        )),
     }
 }
 
 /// An error as one line, for the `error` column.
 fn one_line(e: &Error) -> String {
-    e.to_string().lines().map(str::trim).collect::<Vec<_>>().join("; ")
+    e.to_string()
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("; ")
 }

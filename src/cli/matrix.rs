@@ -74,11 +74,19 @@ pub fn run(source: Source, args: Args) -> Result<()> {
             sink.write(&bulk, &cells)?;
             done = end;
             if progress {
-                eprint!("\r{:>5.1}% ({done}/{total} rows)", 100.0 * done as f64 / total as f64);
+                eprint!(
+                    "\r{:>5.1}% ({done}/{total} rows)",
+                    100.0 * done as f64 / total as f64
+                );
             }
         }
         sink.finish()?;
-        crate::output::provenance::write(&prov, args.output.as_deref(), args.provenance.as_deref(), format.is_parquet())?;
+        crate::output::provenance::write(
+            &prov,
+            args.output.as_deref(),
+            args.provenance.as_deref(),
+            format.is_parquet(),
+        )?;
         let secs = start.elapsed().as_secs_f64();
         if progress {
             eprintln!();

@@ -69,7 +69,12 @@ impl AsOf {
         match &self.as_of {
             None => Ok(None),
             Some(t) => Date::parse(t.trim()).map(Some).ok_or_else(|| {
-                Error::flag("--as-of", t, "not a date", "a calendar date written YYYY-MM-DD, e.g. 2022-04-01")
+                Error::flag(
+                    "--as-of",
+                    t,
+                    "not a date",
+                    "a calendar date written YYYY-MM-DD, e.g. 2022-04-01",
+                )
             }),
         }
     }
@@ -123,10 +128,18 @@ pub(crate) fn world(source: Source, as_of: &AsOf) -> Result<World> {
 }
 
 /// Runs `work` on a pool of `threads` workers (default: the global pool).
-pub(crate) fn with_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+pub(crate) fn with_threads<T: Send>(
+    threads: Option<usize>,
+    work: impl FnOnce() -> Result<T> + Send,
+) -> Result<T> {
     match threads {
         None => work(),
-        Some(0) => Err(Error::flag("--threads", "0", "must be at least 1", "a number of worker threads, 1 or more")),
+        Some(0) => Err(Error::flag(
+            "--threads",
+            "0",
+            "must be at least 1",
+            "a number of worker threads, 1 or more",
+        )),
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
@@ -172,7 +185,13 @@ impl Dims {
 }
 
 /// Writes the provenance sidecar (or `--provenance FILE`) of an output.
-pub(crate) fn provenance(world: &World, command: &str, output: Option<&std::path::Path>, explicit: Option<&std::path::Path>, parquet: bool) -> Result<()> {
+pub(crate) fn provenance(
+    world: &World,
+    command: &str,
+    output: Option<&std::path::Path>,
+    explicit: Option<&std::path::Path>,
+    parquet: bool,
+) -> Result<()> {
     let p = crate::output::provenance::Provenance::of(world, command);
     crate::output::provenance::write(&p, output, explicit, parquet)
 }

@@ -31,13 +31,27 @@ pub fn run(source: Source, args: Args) -> Result<()> {
     let start = Instant::now();
     let world = super::world(source, &args.as_of)?;
     let (files, dir) = match args.preset {
-        Preset::Cyber => (crate::report::files(&world)?, args.output_dir.unwrap_or_else(|| PathBuf::from("reports/cyber"))),
-        Preset::Lists => (crate::report::lists::files(&world)?, args.output_dir.unwrap_or_else(|| PathBuf::from("reports/lists"))),
+        Preset::Cyber => (
+            crate::report::files(&world)?,
+            args.output_dir
+                .unwrap_or_else(|| PathBuf::from("reports/cyber")),
+        ),
+        Preset::Lists => (
+            crate::report::lists::files(&world)?,
+            args.output_dir
+                .unwrap_or_else(|| PathBuf::from("reports/lists")),
+        ),
     };
     if files.is_empty() {
         return Err(Error::Usage("the report has no files".into()));
     }
     crate::report::write(&dir, &files)?;
-    eprintln!("wrote {} files to {} in {:.1} s (law as of {})", files.len(), dir.display(), start.elapsed().as_secs_f64(), world.as_of);
+    eprintln!(
+        "wrote {} files to {} in {:.1} s (law as of {})",
+        files.len(),
+        dir.display(),
+        start.elapsed().as_secs_f64(),
+        world.as_of
+    );
     Ok(())
 }

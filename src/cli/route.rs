@@ -87,7 +87,14 @@ fn entities(world: &World, text: &str) -> Result<Vec<u16>> {
         match world.places().resolve(part) {
             Some(p) if !out.contains(&p) => out.push(p),
             Some(_) => {}
-            None => return Err(Error::flag("--entities", part, "unknown place", "`all`, or ISO codes or names of any places (`US,DE,GB,IL`)")),
+            None => {
+                return Err(Error::flag(
+                    "--entities",
+                    part,
+                    "unknown place",
+                    "`all`, or ISO codes or names of any places (`US,DE,GB,IL`)",
+                ));
+            }
         }
     }
     if out.is_empty() {
@@ -131,16 +138,32 @@ pub fn run(source: Source, args: Args) -> Result<()> {
             if let Some(c) = &args.currency {
                 put("currency", c);
             }
-            let rec = RawRecord { line: 1, cells: cells.clone(), extra: Vec::new() };
-            let s = resolve_one(&world, "route", &rec, false, &Options::default()).map_err(|e| match e {
-                Error::Input(l) => {
-                    let col = l.column.clone().unwrap_or_default();
-                    let value = cells.get(&col).cloned().unwrap_or_default();
-                    let msg = l.message.split(": ").last().unwrap_or(&l.message).to_string();
-                    Error::flag(&flag_of(&col), &value, &msg, l.accepted.as_deref().unwrap_or(""))
-                }
-                e => e,
-            })?;
+            let rec = RawRecord {
+                line: 1,
+                cells: cells.clone(),
+                extra: Vec::new(),
+            };
+            let s = resolve_one(&world, "route", &rec, false, &Options::default()).map_err(
+                |e| match e {
+                    Error::Input(l) => {
+                        let col = l.column.clone().unwrap_or_default();
+                        let value = cells.get(&col).cloned().unwrap_or_default();
+                        let msg = l
+                            .message
+                            .split(": ")
+                            .last()
+                            .unwrap_or(&l.message)
+                            .to_string();
+                        Error::flag(
+                            &flag_of(&col),
+                            &value,
+                            &msg,
+                            l.accepted.as_deref().unwrap_or(""),
+                        )
+                    }
+                    e => e,
+                },
+            )?;
             let rows = route(&world, &s, &places);
             let cells: Vec<Vec<String>> = rows
                 .iter()
@@ -170,14 +193,36 @@ pub fn run(source: Source, args: Args) -> Result<()> {
         }
     };
     crate::output::emit(args.output.as_deref(), &bytes)?;
-    crate::output::provenance::write(&prov, args.output.as_deref(), args.provenance.as_deref(), false)
+    crate::output::provenance::write(
+        &prov,
+        args.output.as_deref(),
+        args.provenance.as_deref(),
+        false,
+    )
 }
 
 /// Columns of `route --orders`.
-pub const ORDER_COLUMNS: [&str; 7] = ["order", "lines", "best_entity", "burden", "licences", "conditions", "alternatives"];
+pub const ORDER_COLUMNS: [&str; 7] = [
+    "order",
+    "lines",
+    "best_entity",
+    "burden",
+    "licences",
+    "conditions",
+    "alternatives",
+];
 
-fn orders(world: &World, file: &str, places: &[u16], fmt: &str, prov: &crate::output::provenance::Provenance) -> Result<Vec<u8>> {
-    let opts = Options { repeat_ids: true, ..Options::default() };
+fn orders(
+    world: &World,
+    file: &str,
+    places: &[u16],
+    fmt: &str,
+    prov: &crate::output::provenance::Provenance,
+) -> Result<Vec<u8>> {
+    let opts = Options {
+        repeat_ids: true,
+        ..Options::default()
+    };
     let input = Input::open(file, opts.clone())?;
     let (records, _) = input.records()?;
     let mut order_ids: Vec<String> = Vec::new();
@@ -195,7 +240,11 @@ fn orders(world: &World, file: &str, places: &[u16], fmt: &str, prov: &crate::ou
         let ls = &lines[&id];
         let mut per: Vec<(Burden, usize, u16, Vec<String>, Vec<String>)> = Vec::new();
         for (order, &p) in places.iter().enumerate() {
-            let mut total = Burden { blocker: 0, licences: 0, authorisations: 0 };
+            let mut total = Burden {
+                blocker: 0,
+                licences: 0,
+                authorisations: 0,
+            };
             let mut licences = Vec::new();
             let mut conditions = Vec::new();
             for s in ls {
@@ -207,10 +256,20 @@ fn orders(world: &World, file: &str, places: &[u16], fmt: &str, prov: &crate::ou
                 total.authorisations += b.authorisations;
                 let r = world.render(s, &d);
                 let code = world.places().code(p);
-                if d.outcome == crate::model::Outcome::LicenceRequired || d.outcome == crate::model::Outcome::Prohibited || d.outcome == crate::model::Outcome::Indeterminate {
+                if d.outcome == crate::model::Outcome::LicenceRequired
+                    || d.outcome == crate::model::Outcome::Prohibited
+                    || d.outcome == crate::model::Outcome::Indeterminate
+                {
                     licences.push(format!("{}: {code} {}", r.item, r.outcome));
                 }
-                if matches!(us, Some(crate::model::Outcome::LicenceRequired | crate::model::Outcome::Prohibited | crate::model::Outcome::Indeterminate)) {
+                if matches!(
+                    us,
+                    Some(
+                        crate::model::Outcome::LicenceRequired
+                            | crate::model::Outcome::Prohibited
+                            | crate::model::Outcome::Indeterminate
+                    )
+                ) {
                     licences.push(format!("{}: US {} (re-export)", r.item, r.us_outcome));
                 }
                 if !r.conditions.is_empty() {
@@ -230,7 +289,11 @@ fn orders(world: &World, file: &str, places: &[u16], fmt: &str, prov: &crate::ou
             best.words(),
             lic.join("; "),
             cond.join("; "),
-            per.iter().skip(1).map(|(b, _, p, ..)| format!("{}: {}", world.places().code(*p), b.words())).collect::<Vec<_>>().join("; "),
+            per.iter()
+                .skip(1)
+                .map(|(b, _, p, ..)| format!("{}: {}", world.places().code(*p), b.words()))
+                .collect::<Vec<_>>()
+                .join("; "),
         ]);
     }
     crate::output::table::bytes(&ORDER_COLUMNS, &rows, fmt, Some(prov))

@@ -83,7 +83,9 @@ impl Catalogue {
     pub fn load(source: &Source, diag: &mut Diagnostics) -> Catalogue {
         let mut cat = Catalogue::default();
         let columns = Columns::exact(
-            &["code", "wa_code", "parent", "category", "label", "tags", "source"],
+            &[
+                "code", "wa_code", "parent", "category", "label", "tags", "source",
+            ],
             &[],
         );
         let Some(table) = Table::load(source, "wassenaar/entries.csv", &columns, diag) else {

@@ -30,11 +30,23 @@ pub const COLUMNS: [&str; 6] = ["regime", "kind", "key", "change", "date", "deta
 impl Change {
     /// Cells in `COLUMNS` order.
     pub fn cells(&self) -> [&str; 6] {
-        [&self.regime, &self.kind, &self.key, &self.change, &self.date, &self.detail]
+        [
+            &self.regime,
+            &self.kind,
+            &self.key,
+            &self.change,
+            &self.date,
+            &self.detail,
+        ]
     }
 }
 
-fn status_change(v: &Validity, from: Date, to: Date, base: Date) -> Option<(String, String, String)> {
+fn status_change(
+    v: &Validity,
+    from: Date,
+    to: Date,
+    base: Date,
+) -> Option<(String, String, String)> {
     let a = v.on(from, base);
     let b = v.on(to, base);
     if a == b {
@@ -55,13 +67,19 @@ fn status_change(v: &Validity, from: Date, to: Date, base: Date) -> Option<(Stri
         (InForce::Unknown, _) | (_, InForce::Unknown) => (
             "not-established".into(),
             base.to_string(),
-            "undated row: in force from the dataset version date; earlier status not established".into(),
+            "undated row: in force from the dataset version date; earlier status not established"
+                .into(),
         ),
     })
 }
 
 /// Changes between `from` and `to` in the regimes `keep` accepts.
-pub fn between(data: &Datasets, from: Date, to: Date, keep: &dyn Fn(&RegimeData) -> bool) -> Vec<Change> {
+pub fn between(
+    data: &Datasets,
+    from: Date,
+    to: Date,
+    keep: &dyn Fn(&RegimeData) -> bool,
+) -> Vec<Change> {
     let (from, to) = if from <= to { (from, to) } else { (to, from) };
     let mut out = Vec::new();
     for r in data.regimes.iter().filter(|r| keep(r)) {
@@ -74,7 +92,14 @@ pub fn between(data: &Datasets, from: Date, to: Date, keep: &dyn Fn(&RegimeData)
             if let Some((change, date, detail)) = status_change(&e.validity, from, to, base)
                 && (change != "not-established" || e.validity.is_dated())
             {
-                out.push(Change { regime: r.id.clone(), kind: "entry".into(), key: e.local_code.clone(), change, date, detail });
+                out.push(Change {
+                    regime: r.id.clone(),
+                    kind: "entry".into(),
+                    key: e.local_code.clone(),
+                    change,
+                    date,
+                    detail,
+                });
             }
         }
         for (kind, m) in r.rules.metas() {
@@ -84,7 +109,14 @@ pub fn between(data: &Datasets, from: Date, to: Date, keep: &dyn Fn(&RegimeData)
             if let Some((change, date, detail)) = status_change(&m.validity, from, to, base)
                 && (change != "not-established" || m.validity.is_dated())
             {
-                out.push(Change { regime: r.id.clone(), kind: kind.into(), key: m.id.clone(), change, date, detail });
+                out.push(Change {
+                    regime: r.id.clone(),
+                    kind: kind.into(),
+                    key: m.id.clone(),
+                    change,
+                    date,
+                    detail,
+                });
             }
         }
         for g in &r.groups {
@@ -94,7 +126,11 @@ pub fn between(data: &Datasets, from: Date, to: Date, keep: &dyn Fn(&RegimeData)
                         regime: r.id.clone(),
                         kind: "group".into(),
                         key: format!("{}: {}", g.name, data.places.code(c.place)),
-                        change: if c.added { "added".into() } else { "removed".into() },
+                        change: if c.added {
+                            "added".into()
+                        } else {
+                            "removed".into()
+                        },
                         date: c.date.to_string(),
                         detail: c.source.clone(),
                     });
@@ -102,7 +138,9 @@ pub fn between(data: &Datasets, from: Date, to: Date, keep: &dyn Fn(&RegimeData)
             }
         }
     }
-    out.sort_by(|a, b| (&a.regime, &a.date, &a.kind, &a.key).cmp(&(&b.regime, &b.date, &b.kind, &b.key)));
+    out.sort_by(|a, b| {
+        (&a.regime, &a.date, &a.kind, &a.key).cmp(&(&b.regime, &b.date, &b.kind, &b.key))
+    });
     out
 }
 
@@ -119,25 +157,37 @@ fn entry_signature(d: &Datasets, e: &EntryRow) -> String {
 }
 
 fn rule_signature(m: &RuleMeta) -> String {
-    format!("{} | {} | {} | {:?}", m.label, m.citation, m.confidence.as_str(), (m.validity.from, m.validity.to))
+    format!(
+        "{} | {} | {} | {:?}",
+        m.label,
+        m.citation,
+        m.confidence.as_str(),
+        (m.validity.from, m.validity.to)
+    )
 }
 
 /// Changes from folder `a` to folder `b`.
 pub fn folders(a: &Datasets, b: &Datasets) -> Vec<Change> {
     let mut out = Vec::new();
-    let ids: std::collections::BTreeSet<&str> = a.regimes.iter().chain(&b.regimes).map(|r| r.id.as_str()).collect();
+    let ids: std::collections::BTreeSet<&str> = a
+        .regimes
+        .iter()
+        .chain(&b.regimes)
+        .map(|r| r.id.as_str())
+        .collect();
     for id in ids {
         let (ra, rb) = (a.regime(id), b.regime(id));
-        let entries = |d: &Datasets, r: Option<&RegimeData>| -> std::collections::BTreeMap<String, String> {
-            r.map(|r| {
-                r.entries
-                    .iter()
-                    .filter(|e| e.origin == r.id)
-                    .map(|e| (e.local_code.clone(), entry_signature(d, e)))
-                    .collect()
-            })
-            .unwrap_or_default()
-        };
+        let entries =
+            |d: &Datasets, r: Option<&RegimeData>| -> std::collections::BTreeMap<String, String> {
+                r.map(|r| {
+                    r.entries
+                        .iter()
+                        .filter(|e| e.origin == r.id)
+                        .map(|e| (e.local_code.clone(), entry_signature(d, e)))
+                        .collect()
+                })
+                .unwrap_or_default()
+            };
         let (ea, eb) = (entries(a, ra), entries(b, rb));
         diff_maps(id, "entry", &ea, &eb, &mut out);
         let rules = |r: Option<&RegimeData>| -> std::collections::BTreeMap<String, String> {
@@ -165,14 +215,35 @@ fn diff_maps(
 ) {
     for (k, va) in a {
         match b.get(k) {
-            None => out.push(Change { regime: regime.into(), kind: kind.into(), key: k.clone(), change: "removed".into(), date: String::new(), detail: va.clone() }),
-            Some(vb) if vb != va => out.push(Change { regime: regime.into(), kind: kind.into(), key: k.clone(), change: "changed".into(), date: String::new(), detail: format!("{va} -> {vb}") }),
+            None => out.push(Change {
+                regime: regime.into(),
+                kind: kind.into(),
+                key: k.clone(),
+                change: "removed".into(),
+                date: String::new(),
+                detail: va.clone(),
+            }),
+            Some(vb) if vb != va => out.push(Change {
+                regime: regime.into(),
+                kind: kind.into(),
+                key: k.clone(),
+                change: "changed".into(),
+                date: String::new(),
+                detail: format!("{va} -> {vb}"),
+            }),
             Some(_) => {}
         }
     }
     for (k, vb) in b {
         if !a.contains_key(k) {
-            out.push(Change { regime: regime.into(), kind: kind.into(), key: k.clone(), change: "added".into(), date: String::new(), detail: vb.clone() });
+            out.push(Change {
+                regime: regime.into(),
+                kind: kind.into(),
+                key: k.clone(),
+                change: "added".into(),
+                date: String::new(),
+                detail: vb.clone(),
+            });
         }
     }
 }

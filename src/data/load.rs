@@ -441,7 +441,9 @@ impl Datasets {
     pub fn load(source: Source) -> Result<Datasets> {
         let (data, diag) = Datasets::check(source);
         diag.finish()?;
-        data.ok_or_else(|| Error::dataset(Located::new("datasets", "the datasets could not be loaded")))
+        data.ok_or_else(|| {
+            Error::dataset(Located::new("datasets", "the datasets could not be loaded"))
+        })
     }
 
     /// Loads every file and returns what loaded together with every problem (errors and
@@ -539,7 +541,9 @@ impl Datasets {
                 .unwrap_or_default()
                 .into_iter()
                 .map(|(p, _)| p)
-                .filter(|p| p.starts_with(&prefix) && p.ends_with(".toml") && p.matches('/').count() == 1)
+                .filter(|p| {
+                    p.starts_with(&prefix) && p.ends_with(".toml") && p.matches('/').count() == 1
+                })
                 .collect();
             generated.sort();
             rule_files.extend(generated);
@@ -547,7 +551,13 @@ impl Datasets {
             for rules_rel in rule_files {
                 match diag.take(source.read(&rules_rel)) {
                     Some(Some(bytes)) => match std::str::from_utf8(&bytes) {
-                        Ok(text) => rules.extend(rules::check(&source.display(&rules_rel), text, &head.meta.id, &names, &mut diag)),
+                        Ok(text) => rules.extend(rules::check(
+                            &source.display(&rules_rel),
+                            text,
+                            &head.meta.id,
+                            &names,
+                            &mut diag,
+                        )),
                         Err(_) => diag.push(
                             Located::new(source.display(&rules_rel), "not valid UTF-8 text")
                                 .code(Code::Syntax),
@@ -637,7 +647,9 @@ fn load_participants(source: &Source, places: &Places, diag: &mut Diagnostics) -
             continue;
         }
         let joined = table.get(row, "joined");
-        if !(joined.len() == 4 && joined.bytes().all(|b| b.is_ascii_digit())) && Date::parse(joined).is_none() {
+        if !(joined.len() == 4 && joined.bytes().all(|b| b.is_ascii_digit()))
+            && Date::parse(joined).is_none()
+        {
             diag.push(
                 table
                     .err(row, "joined", Code::BadDate, "not a year or a date")
@@ -677,7 +689,10 @@ fn global_groups(
         if let Some(id) = places.by_code(&p.code) {
             wa.insert(id);
             let date = Date::parse(&p.joined).or_else(|| {
-                p.joined.parse::<u32>().ok().and_then(|y| Date::new(y, 1, 1))
+                p.joined
+                    .parse::<u32>()
+                    .ok()
+                    .and_then(|y| Date::new(y, 1, 1))
             });
             if let Some(date) = date {
                 wa_changes.push(GroupChange {
@@ -690,9 +705,24 @@ fn global_groups(
         }
     }
     let mut groups = vec![
-        GroupTable { name: "all".into(), members: all, changes: Vec::new(), file: source.display("countries.csv") },
-        GroupTable { name: "EU".into(), members: eu, changes: Vec::new(), file: source.display("countries.csv") },
-        GroupTable { name: "WA".into(), members: wa, changes: wa_changes, file: source.display("wassenaar/participants.csv") },
+        GroupTable {
+            name: "all".into(),
+            members: all,
+            changes: Vec::new(),
+            file: source.display("countries.csv"),
+        },
+        GroupTable {
+            name: "EU".into(),
+            members: eu,
+            changes: Vec::new(),
+            file: source.display("countries.csv"),
+        },
+        GroupTable {
+            name: "WA".into(),
+            members: wa,
+            changes: wa_changes,
+            file: source.display("wassenaar/participants.csv"),
+        },
     ];
     if source.exists("group_changes.csv") {
         apply_changes(source, "group_changes.csv", places, &mut groups, diag);
@@ -707,13 +737,21 @@ fn apply_changes(
     groups: &mut [GroupTable],
     diag: &mut Diagnostics,
 ) {
-    let columns = Columns::exact(&["destination", "group", "change", "date", "source"], &["note"]);
+    let columns = Columns::exact(
+        &["destination", "group", "change", "date", "source"],
+        &["note"],
+    );
     let Some(table) = Table::load(source, rel, &columns, diag) else {
         return;
     };
     for row in &table.rows {
         let Some(place) = places.by_code(table.get(row, "destination")) else {
-            diag.push(table.err(row, "destination", Code::UnknownPlace, "unknown country code"));
+            diag.push(table.err(
+                row,
+                "destination",
+                Code::UnknownPlace,
+                "unknown country code",
+            ));
             continue;
         };
         let added = match table.get(row, "change") {
@@ -744,7 +782,12 @@ fn apply_changes(
             let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
             diag.push(
                 table
-                    .err(row, "group", Code::UnknownGroup, "not a group of this folder")
+                    .err(
+                        row,
+                        "group",
+                        Code::UnknownGroup,
+                        "not a group of this folder",
+                    )
                     .accepted(names.join(", ")),
             );
             continue;
@@ -767,10 +810,13 @@ fn apply_changes(
         for (p, added) in last {
             if g.members.contains(p) != added {
                 diag.push(
-                    Located::new(source.display(rel), "the last recorded change disagrees with the current table")
-                        .column("group")
-                        .value(format!("{} {}", places.code(p), g.name))
-                        .code(Code::Overlap),
+                    Located::new(
+                        source.display(rel),
+                        "the last recorded change disagrees with the current table",
+                    )
+                    .column("group")
+                    .value(format!("{} {}", places.code(p), g.name))
+                    .code(Code::Overlap),
                 );
             }
         }
@@ -829,14 +875,22 @@ fn load_head(
         Some(c) => match Confidence::parse(c.get_ref()) {
             Some(c) => c,
             None => {
-                diag.push(at(c, "confidence", Code::UnknownWord, "unknown confidence").accepted(Confidence::accepted()));
+                diag.push(
+                    at(c, "confidence", Code::UnknownWord, "unknown confidence")
+                        .accepted(Confidence::accepted()),
+                );
                 Confidence::Assumed
             }
         },
         None => Confidence::Primary,
     };
     if raw.source.get_ref().trim().is_empty() {
-        diag.push(at(&raw.source, "source", Code::Uncited, "the folder must name its sources"));
+        diag.push(at(
+            &raw.source,
+            "source",
+            Code::Uncited,
+            "the folder must name its sources",
+        ));
     } else if let Some(why) = crate::data::unofficial(raw.source.get_ref()) {
         diag.push(at(&raw.source, "source", Code::UnofficialSource, why));
     }
@@ -868,7 +922,12 @@ fn load_head(
                     .code(Code::Uncited),
             );
         } else if let Some(why) = crate::data::unofficial(&m.source) {
-            diag.push(Located::new(&file, why).column("source").value(m.source.clone()).code(Code::UnofficialSource));
+            diag.push(
+                Located::new(&file, why)
+                    .column("source")
+                    .value(m.source.clone())
+                    .code(Code::UnofficialSource),
+            );
         }
     }
     for g in &raw.gap {
@@ -893,18 +952,46 @@ fn load_head(
         .groups_known_from
         .as_ref()
         .and_then(|d| date_field(&file, text, d, "groups_known_from", diag));
-    if raw.modelled_from.is_some() && raw.modelled_from_source.as_deref().is_none_or(|s| s.trim().is_empty()) {
-        diag.push(Located::new(&file, "`modelled_from` needs `modelled_from_source`").column("modelled_from_source").code(Code::BadDate));
+    if raw.modelled_from.is_some()
+        && raw
+            .modelled_from_source
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+    {
+        diag.push(
+            Located::new(&file, "`modelled_from` needs `modelled_from_source`")
+                .column("modelled_from_source")
+                .code(Code::BadDate),
+        );
     }
-    if raw.groups_known_from.is_some() && raw.groups_known_source.as_deref().is_none_or(|s| s.trim().is_empty()) {
-        diag.push(Located::new(&file, "`groups_known_from` needs `groups_known_source`").column("groups_known_source").code(Code::BadDate));
+    if raw.groups_known_from.is_some()
+        && raw
+            .groups_known_source
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+    {
+        diag.push(
+            Located::new(&file, "`groups_known_from` needs `groups_known_source`")
+                .column("groups_known_source")
+                .code(Code::BadDate),
+        );
     }
     let mut periods = Vec::new();
     for p in &raw.period {
-        let from = p.from.as_ref().and_then(|d| date_field(&file, text, d, "from", diag));
-        let to = p.to.as_ref().and_then(|d| date_field(&file, text, d, "to", diag));
+        let from = p
+            .from
+            .as_ref()
+            .and_then(|d| date_field(&file, text, d, "from", diag));
+        let to =
+            p.to.as_ref()
+                .and_then(|d| date_field(&file, text, d, "to", diag));
         if p.source.get_ref().trim().is_empty() {
-            diag.push(at(&p.source, "source", Code::Uncited, "a period must cite the instrument"));
+            diag.push(at(
+                &p.source,
+                "source",
+                Code::Uncited,
+                "a period must cite the instrument",
+            ));
         }
         periods.push(Period {
             regime: p.regime.get_ref().clone(),
@@ -921,12 +1008,25 @@ fn load_head(
             let rule = match DeemedRule::parse(d.rule.get_ref()) {
                 Some(r) => r,
                 None => {
-                    diag.push(at(&d.rule, "deemed.rule", Code::UnknownWord, "unknown deemed-export rule").accepted(DeemedRule::accepted()));
+                    diag.push(
+                        at(
+                            &d.rule,
+                            "deemed.rule",
+                            Code::UnknownWord,
+                            "unknown deemed-export rule",
+                        )
+                        .accepted(DeemedRule::accepted()),
+                    );
                     DeemedRule::Unknown
                 }
             };
             if d.citation.get_ref().trim().is_empty() {
-                diag.push(at(&d.citation, "deemed.citation", Code::Uncited, "the deemed-export rule must cite its instrument"));
+                diag.push(at(
+                    &d.citation,
+                    "deemed.citation",
+                    Code::Uncited,
+                    "the deemed-export rule must cite its instrument",
+                ));
             }
             let c = d
                 .confidence
@@ -981,7 +1081,14 @@ fn load_head(
         deemed,
     };
     let members = if shared {
-        load_members(source, &format!("{folder}/members.csv"), places, &id, confidence, diag)
+        load_members(
+            source,
+            &format!("{folder}/members.csv"),
+            places,
+            &id,
+            confidence,
+            diag,
+        )
     } else {
         match &raw.code {
             Some(code) if places.by_code(code.get_ref()).is_some() => vec![JurisdictionMeta {
@@ -1053,7 +1160,11 @@ fn load_members(
     out
 }
 
-fn confidence_cell(table: &Table, row: &crate::data::table::Row, diag: &mut Diagnostics) -> Confidence {
+fn confidence_cell(
+    table: &Table,
+    row: &crate::data::table::Row,
+    diag: &mut Diagnostics,
+) -> Confidence {
     match table.get(row, "confidence") {
         "" => Confidence::Primary,
         c => Confidence::parse(c).unwrap_or_else(|| {
@@ -1094,20 +1205,36 @@ const ENTRY_OPTIONAL: [&str; 11] = [
     "valid_to_source",
 ];
 
-fn validity_cells(table: &Table, row: &crate::data::table::Row, diag: &mut Diagnostics) -> Validity {
+fn validity_cells(
+    table: &Table,
+    row: &crate::data::table::Row,
+    diag: &mut Diagnostics,
+) -> Validity {
     let mut v = Validity::default();
-    for (col, src, slot) in [("valid_from", "valid_from_source", 0), ("valid_to", "valid_to_source", 1)] {
+    for (col, src, slot) in [
+        ("valid_from", "valid_from_source", 0),
+        ("valid_to", "valid_to_source", 1),
+    ] {
         let cell = table.get(row, col);
         if cell.is_empty() {
             continue;
         }
         let Some(d) = Date::parse(cell) else {
-            diag.push(table.err(row, col, Code::BadDate, "not a date").accepted("YYYY-MM-DD"));
+            diag.push(
+                table
+                    .err(row, col, Code::BadDate, "not a date")
+                    .accepted("YYYY-MM-DD"),
+            );
             continue;
         };
         let source = table.get(row, src).to_string();
         if source.is_empty() {
-            diag.push(table.err(row, src, Code::BadDate, &format!("a dated change needs `{src}`: the instrument that made it")));
+            diag.push(table.err(
+                row,
+                src,
+                Code::BadDate,
+                &format!("a dated change needs `{src}`: the instrument that made it"),
+            ));
         } else if let Some(why) = crate::data::unofficial(&source) {
             diag.push(table.err(row, src, Code::UnofficialSource, why));
         }
@@ -1122,7 +1249,12 @@ fn validity_cells(table: &Table, row: &crate::data::table::Row, diag: &mut Diagn
     if let (Some(f), Some(t)) = (v.from, v.to)
         && t < f
     {
-        diag.push(table.err(row, "valid_to", Code::BadDate, "`valid_to` is before `valid_from`"));
+        diag.push(table.err(
+            row,
+            "valid_to",
+            Code::BadDate,
+            "`valid_to` is before `valid_from`",
+        ));
     }
     v
 }
@@ -1155,7 +1287,12 @@ fn load_entries(
         if !origin.is_empty() && !ORIGINS.contains(&origin) {
             diag.push(
                 table
-                    .err(row, "origin", Code::UnknownWord, "unknown origin of control")
+                    .err(
+                        row,
+                        "origin",
+                        Code::UnknownWord,
+                        "unknown origin of control",
+                    )
                     .accepted(ORIGINS.join(", ")),
             );
         }
@@ -1173,7 +1310,11 @@ fn load_entries(
                 tags: list(table.get(row, "tags")).map(str::to_string).collect(),
                 kind: ItemKind::National,
                 owner: Some(owner.to_string()),
-                origin: if origin.is_empty() { "national".to_string() } else { origin.to_string() },
+                origin: if origin.is_empty() {
+                    "national".to_string()
+                } else {
+                    origin.to_string()
+                },
                 source: table.get(row, "source").to_string(),
             }) {
                 Ok(id) => id,
@@ -1181,7 +1322,12 @@ fn load_entries(
                 Err(_) => {
                     diag.push(
                         table
-                            .err(row, "item", Code::UnknownItem, "empty item, but the local code is a Wassenaar entry")
+                            .err(
+                                row,
+                                "item",
+                                Code::UnknownItem,
+                                "empty item, but the local code is a Wassenaar entry",
+                            )
                             .hint(format!("set `item` to `{code}`")),
                     );
                     continue;
@@ -1191,7 +1337,12 @@ fn load_entries(
             match catalogue.lookup(item_code) {
                 Some(id) => id,
                 None => {
-                    let mut err = table.err(row, "item", Code::UnknownItem, "item is not in the catalogue (wassenaar/entries.csv)");
+                    let mut err = table.err(
+                        row,
+                        "item",
+                        Code::UnknownItem,
+                        "item is not in the catalogue (wassenaar/entries.csv)",
+                    );
                     if let Some(s) = catalogue.suggest(item_code) {
                         err = err.hint(format!("did you mean `{s}`?"));
                     }
@@ -1208,23 +1359,35 @@ fn load_entries(
                 row,
                 "local_code",
                 Code::Duplicate,
-                &format!("local code already names catalogue item `{}`", catalogue.get(other).code),
+                &format!(
+                    "local code already names catalogue item `{}`",
+                    catalogue.get(other).code
+                ),
             ));
             continue;
         }
         let mut validity = validity_cells(&table, row, diag);
         if let Some(h) = history.get(local) {
             if validity.is_dated() {
-                diag.push(table.err(row, "valid_from", Code::Duplicate, "dated both here and in history.csv"));
+                diag.push(table.err(
+                    row,
+                    "valid_from",
+                    Code::Duplicate,
+                    "dated both here and in history.csv",
+                ));
             }
             validity = h.clone();
         }
-        if rows.iter().any(|r| {
-            r.local_code == local
-                && r.item == item
-                && overlaps(&r.validity, &validity)
-        }) {
-            diag.push(table.err(row, "local_code", Code::Duplicate, "duplicate row for this local code and item (overlapping validity)"));
+        if rows
+            .iter()
+            .any(|r| r.local_code == local && r.item == item && overlaps(&r.validity, &validity))
+        {
+            diag.push(table.err(
+                row,
+                "local_code",
+                Code::Duplicate,
+                "duplicate row for this local code and item (overlapping validity)",
+            ));
             continue;
         }
         let mut excluded = Vec::new();
@@ -1233,7 +1396,12 @@ fn load_entries(
                 Some(e) => excluded.push(e),
                 None => diag.push(
                     table
-                        .err(row, "excluded_end_uses", Code::UnknownWord, "unknown end use")
+                        .err(
+                            row,
+                            "excluded_end_uses",
+                            Code::UnknownWord,
+                            "unknown end use",
+                        )
                         .value(word)
                         .accepted(<EndUse as Word>::accepted()),
                 ),
@@ -1243,7 +1411,11 @@ fn load_entries(
             "true" => true,
             "" | "false" => false,
             _ => {
-                diag.push(table.err(row, "special", Code::UnknownWord, "not a boolean").accepted("true, false, empty"));
+                diag.push(
+                    table
+                        .err(row, "special", Code::UnknownWord, "not a boolean")
+                        .accepted("true, false, empty"),
+                );
                 false
             }
         };
@@ -1252,7 +1424,16 @@ fn load_entries(
             v => match v.replace(['$', ','], "").parse::<f64>() {
                 Ok(x) if x >= 0.0 => Some(x),
                 _ => {
-                    diag.push(table.err(row, "value_limit", Code::BadNumber, "not an amount in US dollars").accepted("a number, e.g. `5000`"));
+                    diag.push(
+                        table
+                            .err(
+                                row,
+                                "value_limit",
+                                Code::BadNumber,
+                                "not an amount in US dollars",
+                            )
+                            .accepted("a number, e.g. `5000`"),
+                    );
                     None
                 }
             },
@@ -1269,7 +1450,9 @@ fn load_entries(
             local_code: local.to_string(),
             item,
             label: table.get(row, "label").to_string(),
-            reasons: list(table.get(row, "reasons")).map(str::to_string).collect(),
+            reasons: list(table.get(row, "reasons"))
+                .map(str::to_string)
+                .collect(),
             not_listed: tags.iter().any(|t| t == "not-listed"),
             tags,
             special,
@@ -1285,10 +1468,13 @@ fn load_entries(
     for local in history.keys() {
         if !rows.iter().any(|r| &r.local_code == local) {
             diag.push(
-                Located::new(source.display(&format!("{}/history.csv", head.folder)), "dates a local code that entries.csv does not have")
-                    .column("local_code")
-                    .value(local.clone())
-                    .code(Code::BadReference),
+                Located::new(
+                    source.display(&format!("{}/history.csv", head.folder)),
+                    "dates a local code that entries.csv does not have",
+                )
+                .column("local_code")
+                .value(local.clone())
+                .code(Code::BadReference),
             );
         }
     }
@@ -1298,7 +1484,8 @@ fn load_entries(
 fn overlaps(a: &Validity, b: &Validity) -> bool {
     let a_from = a.from;
     let b_from = b.from;
-    a_from.is_none_or(|af| b.to.is_none_or(|bt| af <= bt)) && b_from.is_none_or(|bf| a.to.is_none_or(|at| bf <= at))
+    a_from.is_none_or(|af| b.to.is_none_or(|bt| af <= bt))
+        && b_from.is_none_or(|bf| a.to.is_none_or(|at| bf <= at))
 }
 
 fn load_history(source: &Source, rel: &str, diag: &mut Diagnostics) -> BTreeMap<String, Validity> {
@@ -1306,7 +1493,10 @@ fn load_history(source: &Source, rel: &str, diag: &mut Diagnostics) -> BTreeMap<
     if !source.exists(rel) {
         return out;
     }
-    let columns = Columns::exact(&["local_code", "valid_from", "valid_from_source"], &["valid_to", "valid_to_source", "note"]);
+    let columns = Columns::exact(
+        &["local_code", "valid_from", "valid_from_source"],
+        &["valid_to", "valid_to_source", "note"],
+    );
     let Some(table) = Table::load(source, rel, &columns, diag) else {
         return out;
     };
@@ -1314,7 +1504,12 @@ fn load_history(source: &Source, rel: &str, diag: &mut Diagnostics) -> BTreeMap<
         let local = table.get(row, "local_code");
         let v = validity_cells(&table, row, diag);
         if !v.is_dated() {
-            diag.push(table.err(row, "valid_from", Code::BadDate, "a history row needs a date"));
+            diag.push(table.err(
+                row,
+                "valid_from",
+                Code::BadDate,
+                "a history row needs a date",
+            ));
             continue;
         }
         if out.insert(local.to_string(), v).is_some() {
@@ -1333,7 +1528,10 @@ fn link_national_parents(
     for (_, entries, _, _) in partial {
         for e in entries {
             let it = catalogue.get(e.item);
-            if it.kind == ItemKind::National && it.parent.is_none() && !national.iter().any(|(i, _)| *i == e.item) {
+            if it.kind == ItemKind::National
+                && it.parent.is_none()
+                && !national.iter().any(|(i, _)| *i == e.item)
+            {
                 national.push((e.item, it.code.clone()));
             }
         }
@@ -1358,7 +1556,12 @@ fn link_national_parents(
     }
 }
 
-fn load_groups(source: &Source, folder: &str, places: &Places, diag: &mut Diagnostics) -> Vec<GroupTable> {
+fn load_groups(
+    source: &Source,
+    folder: &str,
+    places: &Places,
+    diag: &mut Diagnostics,
+) -> Vec<GroupTable> {
     let mut groups = Vec::new();
     for (name, prefix) in [("country_groups.csv", ""), ("country_chart.csv", "chart:")] {
         let rel = format!("{folder}/{name}");
@@ -1377,7 +1580,12 @@ fn load_groups(source: &Source, folder: &str, places: &Places, diag: &mut Diagno
         let mut these: Vec<GroupTable> = table
             .headers
             .iter()
-            .filter(|h| !matches!(h.as_str(), "destination" | "chart_row" | "source" | "notes" | "footnotes"))
+            .filter(|h| {
+                !matches!(
+                    h.as_str(),
+                    "destination" | "chart_row" | "source" | "notes" | "footnotes"
+                )
+            })
             .map(|h| GroupTable {
                 name: format!("{prefix}{h}"),
                 members: PlaceSet::default(),
@@ -1390,7 +1598,12 @@ fn load_groups(source: &Source, folder: &str, places: &Places, diag: &mut Diagno
         for row in &table.rows {
             let dest = table.get(row, "destination");
             let Some(place) = places.by_code(dest) else {
-                diag.push(table.err(row, "destination", Code::UnknownPlace, "unknown country code"));
+                diag.push(table.err(
+                    row,
+                    "destination",
+                    Code::UnknownPlace,
+                    "unknown country code",
+                ));
                 continue;
             };
             if !seen.insert(dest.to_string()) {
@@ -1406,7 +1619,12 @@ fn load_groups(source: &Source, folder: &str, places: &Places, diag: &mut Diagno
                     "x" | "X" => g.members.insert(place),
                     _ => diag.push(
                         table
-                            .err(row, column, Code::UnknownWord, "group cell must be `x`, `X` or empty")
+                            .err(
+                                row,
+                                column,
+                                Code::UnknownWord,
+                                "group cell must be `x`, `X` or empty",
+                            )
                             .accepted("x, X, empty"),
                     ),
                 }
@@ -1437,20 +1655,33 @@ fn apply_overlays(source: &Source, regimes: &mut [RegimeData], diag: &mut Diagno
         };
         let file = source.display(&format!("{}/jurisdiction.toml", regimes[i].folder));
         let Some(p) = regimes.iter().position(|r| r.id == parent_id) else {
-            diag.push(Located::new(file, "`extends` names no regime folder").column("extends").value(parent_id).code(Code::BadReference));
+            diag.push(
+                Located::new(file, "`extends` names no regime folder")
+                    .column("extends")
+                    .value(parent_id)
+                    .code(Code::BadReference),
+            );
             continue;
         };
         if regimes[p].meta.extends.is_some() {
-            diag.push(Located::new(file, "an overlay cannot extend another overlay").column("extends").value(parent_id).code(Code::BadReference));
+            diag.push(
+                Located::new(file, "an overlay cannot extend another overlay")
+                    .column("extends")
+                    .value(parent_id)
+                    .code(Code::BadReference),
+            );
             continue;
         }
         let codes: Vec<String> = regimes[i].members.iter().map(|m| m.code.clone()).collect();
         for code in &codes {
             if !regimes[p].members.iter().any(|m| &m.code == code) {
                 diag.push(
-                    Located::new(&file, "overlay jurisdiction is not a member of the regime it extends")
-                        .value(code.clone())
-                        .code(Code::BadReference),
+                    Located::new(
+                        &file,
+                        "overlay jurisdiction is not a member of the regime it extends",
+                    )
+                    .value(code.clone())
+                    .code(Code::BadReference),
                 );
             }
         }
@@ -1461,12 +1692,18 @@ fn apply_overlays(source: &Source, regimes: &mut [RegimeData], diag: &mut Diagno
         let parent_categories = parent.meta.categories.clone();
         let parent_gaps = parent.meta.gaps.clone();
         for e in &regimes[i].entries {
-            if entries.iter().any(|x| x.local_code == e.local_code && x.item == e.item) {
+            if entries
+                .iter()
+                .any(|x| x.local_code == e.local_code && x.item == e.item)
+            {
                 diag.push(
-                    Located::new(&regimes[i].entries_file, "overlay row repeats a row of the regime it extends")
-                        .line(e.line)
-                        .value(e.local_code.clone())
-                        .code(Code::Duplicate),
+                    Located::new(
+                        &regimes[i].entries_file,
+                        "overlay row repeats a row of the regime it extends",
+                    )
+                    .line(e.line)
+                    .value(e.local_code.clone())
+                    .code(Code::Duplicate),
                 );
                 continue;
             }
@@ -1493,10 +1730,13 @@ fn check_periods(regimes: &[RegimeData], diag: &mut Diagnostics) {
         for p in &r.meta.periods {
             if !regimes.iter().any(|o| o.id == p.regime) {
                 diag.push(
-                    Located::new(&r.rules_file.replace("rules.toml", "jurisdiction.toml"), "`period` names no regime folder")
-                        .column("period.regime")
-                        .value(p.regime.clone())
-                        .code(Code::BadReference),
+                    Located::new(
+                        &r.rules_file.replace("rules.toml", "jurisdiction.toml"),
+                        "`period` names no regime folder",
+                    )
+                    .column("period.regime")
+                    .value(p.regime.clone())
+                    .code(Code::BadReference),
                 );
             }
         }
@@ -1511,10 +1751,17 @@ pub fn schema_fields() -> Vec<(&'static str, Vec<String>)> {
             Ok(_) => return Vec::new(),
             Err(e) => e.message().to_string(),
         };
-        let Some(list) = err.split("expected one of ").nth(1).or_else(|| err.split("expected ").nth(1)) else {
+        let Some(list) = err
+            .split("expected one of ")
+            .nth(1)
+            .or_else(|| err.split("expected ").nth(1))
+        else {
             return Vec::new();
         };
-        list.split(',').map(|f| f.trim().trim_matches('`').to_string()).filter(|f| !f.is_empty()).collect()
+        list.split(',')
+            .map(|f| f.trim().trim_matches('`').to_string())
+            .filter(|f| !f.is_empty())
+            .collect()
     }
     vec![
         ("jurisdiction.toml / regime.toml", fields::<RawMeta>()),

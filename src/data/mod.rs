@@ -26,7 +26,12 @@ pub fn normalise_name(input: &str) -> String {
             }
             space = false;
             out.push(c.to_ascii_lowercase());
-        } else if c.is_whitespace() || matches!(c, ',' | '-' | '_' | '/' | '(' | ')' | '.' | '&' | '\'' | '"') {
+        } else if c.is_whitespace()
+            || matches!(
+                c,
+                ',' | '-' | '_' | '/' | '(' | ')' | '.' | '&' | '\'' | '"'
+            )
+        {
             space = true;
         }
     }
@@ -51,7 +56,14 @@ pub fn suggest<'a>(input: &str, candidates: impl Iterator<Item = &'a str>) -> Op
 /// describe how the document was read, but not point to local files either.
 pub fn unofficial(text: &str) -> Option<&'static str> {
     const BAD: [&str; 8] = [
-        "../", "/work/", "/home/", "/root/", "shared/", "DESIGN.md", "DOMAIN.md", "sources/",
+        "../",
+        "/work/",
+        "/home/",
+        "/root/",
+        "shared/",
+        "DESIGN.md",
+        "DOMAIN.md",
+        "sources/",
     ];
     if BAD.iter().any(|b| text.contains(b)) {
         return Some("names a local path or a project document, not an official instrument");

@@ -36,7 +36,18 @@ pub struct Party {
 }
 
 const COLUMNS: Columns<'static> = Columns::exact(
-    &["list", "name", "aliases", "countries", "requirement", "scope", "licence_policy", "notice", "listed_on", "source"],
+    &[
+        "list",
+        "name",
+        "aliases",
+        "countries",
+        "requirement",
+        "scope",
+        "licence_policy",
+        "notice",
+        "listed_on",
+        "source",
+    ],
     &[],
 );
 
@@ -76,7 +87,9 @@ pub fn load(source: &Source, rel: &str, places: &Places, diag: &mut Diagnostics)
                 diag.push(
                     table
                         .err(row, "scope", Code::UnknownWord, "unknown requirement scope")
-                        .accepted("all (every item subject to the law), listed (listed items), unknown"),
+                        .accepted(
+                            "all (every item subject to the law), listed (listed items), unknown",
+                        ),
                 );
                 continue;
             }
@@ -86,7 +99,12 @@ pub fn load(source: &Source, rel: &str, places: &Places, diag: &mut Diagnostics)
             None => {
                 diag.push(
                     table
-                        .err(row, "licence_policy", Code::UnknownWord, "unknown licence policy")
+                        .err(
+                            row,
+                            "licence_policy",
+                            Code::UnknownWord,
+                            "unknown licence policy",
+                        )
                         .accepted(LicencePolicy::accepted()),
                 );
                 continue;
@@ -109,7 +127,9 @@ pub fn load(source: &Source, rel: &str, places: &Places, diag: &mut Diagnostics)
         out.push(Party {
             list: table.get(row, "list").to_string(),
             name: name.to_string(),
-            aliases: list(table.get(row, "aliases")).map(str::to_string).collect(),
+            aliases: list(table.get(row, "aliases"))
+                .map(str::to_string)
+                .collect(),
             countries,
             requirement: table.get(row, "requirement").to_string(),
             scope,

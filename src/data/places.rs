@@ -53,7 +53,15 @@ pub struct Places {
 }
 
 const COLUMNS: Columns<'static> = Columns::exact(
-    &["code", "name", "aliases", "kind", "parent", "eu_customs", "source"],
+    &[
+        "code",
+        "name",
+        "aliases",
+        "kind",
+        "parent",
+        "eu_customs",
+        "source",
+    ],
     &["alpha3"],
 );
 
@@ -110,7 +118,12 @@ impl Places {
             {
                 diag.push(
                     table
-                        .err(row, "alpha3", Code::UnknownPlace, "not an ISO 3166-1 alpha-3 code")
+                        .err(
+                            row,
+                            "alpha3",
+                            Code::UnknownPlace,
+                            "not an ISO 3166-1 alpha-3 code",
+                        )
                         .accepted("three capital letters, e.g. `VNM`"),
                 );
             }
@@ -130,7 +143,9 @@ impl Places {
                 code,
                 alpha3,
                 name: table.get(row, "name").to_string(),
-                aliases: list(table.get(row, "aliases")).map(str::to_string).collect(),
+                aliases: list(table.get(row, "aliases"))
+                    .map(str::to_string)
+                    .collect(),
                 kind,
                 parent: None,
                 eu_customs,

@@ -504,15 +504,30 @@ impl Checker<'_> {
         }
     }
 
-    fn required<'s>(&mut self, id: &S<String>, v: &'s Option<S<String>>, field: &str) -> Option<&'s S<String>> {
+    fn required<'s>(
+        &mut self,
+        id: &S<String>,
+        v: &'s Option<S<String>>,
+        field: &str,
+    ) -> Option<&'s S<String>> {
         match v {
             Some(s) if !s.get_ref().trim().is_empty() => Some(s),
             Some(s) => {
-                self.report(s, field, Code::Empty, &format!("`{field}` must not be empty"));
+                self.report(
+                    s,
+                    field,
+                    Code::Empty,
+                    &format!("`{field}` must not be empty"),
+                );
                 None
             }
             None => {
-                let p = self.problem(id, field, Code::Empty, &format!("rule `{}` needs `{field}`", id.get_ref()));
+                let p = self.problem(
+                    id,
+                    field,
+                    Code::Empty,
+                    &format!("rule `{}` needs `{field}`", id.get_ref()),
+                );
                 self.diag.push(p);
                 None
             }
@@ -548,7 +563,12 @@ impl Checker<'_> {
             self.report(id, "id", Code::Empty, "empty rule id");
         }
         if citation.get_ref().trim().is_empty() {
-            self.report(citation, "citation", Code::Uncited, "every rule must cite its legal source");
+            self.report(
+                citation,
+                "citation",
+                Code::Uncited,
+                "every rule must cite its legal source",
+            );
         } else if let Some(why) = crate::data::unofficial(citation.get_ref()) {
             let p = self
                 .problem(citation, "citation", Code::UnofficialSource, why)
@@ -556,17 +576,28 @@ impl Checker<'_> {
             self.diag.push(p);
         }
         let confidence = match confidence {
-            Some(c) => self.word::<Confidence>(c, "confidence").unwrap_or(Confidence::Assumed),
+            Some(c) => self
+                .word::<Confidence>(c, "confidence")
+                .unwrap_or(Confidence::Assumed),
             None => Confidence::Primary,
         };
         let [from, from_source, to, to_source] = valid;
         let validity = Validity {
             from: self.date(from, "valid_from"),
-            from_source: from_source.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default(),
+            from_source: from_source
+                .as_ref()
+                .map(|s| s.get_ref().clone())
+                .unwrap_or_default(),
             to: self.date(to, "valid_to"),
-            to_source: to_source.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default(),
+            to_source: to_source
+                .as_ref()
+                .map(|s| s.get_ref().clone())
+                .unwrap_or_default(),
         };
-        for (date, src, field) in [(from, from_source, "valid_from_source"), (to, to_source, "valid_to_source")] {
+        for (date, src, field) in [
+            (from, from_source, "valid_from_source"),
+            (to, to_source, "valid_to_source"),
+        ] {
             if let Some(d) = date {
                 match src {
                     Some(s) if !s.get_ref().trim().is_empty() => {
@@ -574,7 +605,12 @@ impl Checker<'_> {
                             self.report(s, field, Code::UnofficialSource, why);
                         }
                     }
-                    _ => self.report(d, field, Code::BadDate, &format!("a dated change needs `{field}`: the instrument that made it")),
+                    _ => self.report(
+                        d,
+                        field,
+                        Code::BadDate,
+                        &format!("a dated change needs `{field}`: the instrument that made it"),
+                    ),
                 }
             }
         }
@@ -582,7 +618,12 @@ impl Checker<'_> {
             && t < f
             && let Some(s) = to
         {
-            self.report(s, "valid_to", Code::BadDate, "`valid_to` is before `valid_from`");
+            self.report(
+                s,
+                "valid_to",
+                Code::BadDate,
+                "`valid_to` is before `valid_from`",
+            );
         }
         RuleMeta {
             id: id.get_ref().trim().to_string(),
@@ -603,11 +644,13 @@ impl Checker<'_> {
             "item pattern names no catalogue item" => Code::UnknownItem,
             _ => Code::BadExpression,
         };
-        let mut p = self.problem(s, field, code, e.message).value(if e.term.is_empty() {
-            s.get_ref().clone()
-        } else {
-            e.term
-        });
+        let mut p = self
+            .problem(s, field, code, e.message)
+            .value(if e.term.is_empty() {
+                s.get_ref().clone()
+            } else {
+                e.term
+            });
         if code == Code::UnknownGroup {
             p = p.accepted("a group of countries.csv (`@all`, `@EU`, `@WA`) or a column of this folder's group tables (`@D1`, `@chart:NS1`)");
         }
@@ -668,7 +711,10 @@ impl Checker<'_> {
                 let p = self
                     .problem(s, field, Code::BadExpression, e.message)
                     .value(e.term)
-                    .accepted(format!("one of {}, or a list of item patterns", SCOPE_WORDS.join(", ")));
+                    .accepted(format!(
+                        "one of {}, or a list of item patterns",
+                        SCOPE_WORDS.join(", ")
+                    ));
                 self.diag.push(p);
                 None
             }
@@ -679,7 +725,11 @@ impl Checker<'_> {
         let mut m = 0;
         for w in s.get_ref() {
             if let Some(v) = self.word::<W>(w, field) {
-                m |= 1 << (W::VALUES.iter().position(|x| x.as_str() == v.as_str()).unwrap_or(0) as u32);
+                m |= 1
+                    << (W::VALUES
+                        .iter()
+                        .position(|x| x.as_str() == v.as_str())
+                        .unwrap_or(0) as u32);
             }
         }
         m
@@ -691,7 +741,9 @@ impl Checker<'_> {
             return Some(ValueLimit::Entry);
         }
         let mut parts = t.split_whitespace();
-        let amount = parts.next().and_then(|a| a.replace('_', "").parse::<f64>().ok());
+        let amount = parts
+            .next()
+            .and_then(|a| a.replace('_', "").parse::<f64>().ok());
         let currency = parts.next().and_then(Currency::parse);
         match (amount, currency, parts.next()) {
             (Some(a), Some(c), None) if a >= 0.0 => Some(ValueLimit::Fixed(a, c)),
@@ -711,19 +763,36 @@ impl Checker<'_> {
             return Condition::default();
         };
         Condition {
-            destinations: c.destinations.as_ref().and_then(|d| self.destinations(d, "when.destinations")),
-            end_users: c.end_users.as_ref().map(|v| self.mask::<EndUser>(v, "end_users")),
-            end_uses: c.end_uses.as_ref().map(|v| self.mask::<EndUse>(v, "end_uses")),
+            destinations: c
+                .destinations
+                .as_ref()
+                .and_then(|d| self.destinations(d, "when.destinations")),
+            end_users: c
+                .end_users
+                .as_ref()
+                .map(|v| self.mask::<EndUser>(v, "end_users")),
+            end_uses: c
+                .end_uses
+                .as_ref()
+                .map(|v| self.mask::<EndUse>(v, "end_uses")),
             items: c.items.as_ref().and_then(|v| self.patterns(v, "items")),
             deemed: c.deemed.as_ref().map(|d| *d.get_ref()),
-            transactions: c.transactions.as_ref().map(|v| self.mask::<Transaction>(v, "transactions")),
-            value_above: c.value_above.as_ref().and_then(|v| self.value_limit(v, "value_above")),
+            transactions: c
+                .transactions
+                .as_ref()
+                .map(|v| self.mask::<Transaction>(v, "transactions")),
+            value_above: c
+                .value_above
+                .as_ref()
+                .and_then(|v| self.value_limit(v, "value_above")),
         }
     }
 
     fn policy(&mut self, p: &Option<S<String>>) -> LicencePolicy {
         match p {
-            Some(p) => self.word::<LicencePolicy>(p, "licence_policy").unwrap_or_default(),
+            Some(p) => self
+                .word::<LicencePolicy>(p, "licence_policy")
+                .unwrap_or_default(),
             None => LicencePolicy::Unstated,
         }
     }
@@ -759,7 +828,12 @@ macro_rules! meta {
             &$r.citation,
             &$r.confidence,
             &$r.note,
-            [&$r.valid_from, &$r.valid_from_source, &$r.valid_to, &$r.valid_to_source],
+            [
+                &$r.valid_from,
+                &$r.valid_from_source,
+                &$r.valid_to,
+                &$r.valid_to_source,
+            ],
         )
     };
 }
@@ -801,7 +875,12 @@ pub(crate) fn check(
                 && t.is_none_or(|t| m.validity.from.is_none_or(|mf| mf <= t))
         });
         if clash {
-            ck.report(id, "id", Code::Duplicate, "rule id defined twice with overlapping validity");
+            ck.report(
+                id,
+                "id",
+                Code::Duplicate,
+                "rule id defined twice with overlapping validity",
+            );
         }
         ids.push((m.id.clone(), m.validity.from, m.validity.to));
     };
@@ -811,13 +890,20 @@ pub(crate) fn check(
         let meta = meta!(ck, r, label);
         seen(&mut ck, &r.id, &meta);
         let items = r.items.as_ref().and_then(|i| ck.patterns(i, "items"));
-        let dest = ck.required(&r.id, &r.destinations, "destinations").and_then(|d| ck.destinations(d, "destinations"));
+        let dest = ck
+            .required(&r.id, &r.destinations, "destinations")
+            .and_then(|d| ck.destinations(d, "destinations"));
         let policy = ck.policy(&r.licence_policy);
         if r.items.is_none() {
             ck.report(&r.id, "items", Code::Empty, "a requirement needs `items`");
         }
         if let (Some(items), Some(destinations), true) = (items, dest, ck.diag.errors() == n) {
-            out.requirements.push(Requirement { meta, items, destinations, policy });
+            out.requirements.push(Requirement {
+                meta,
+                items,
+                destinations,
+                policy,
+            });
         }
     }
     for r in &raw.free {
@@ -825,43 +911,74 @@ pub(crate) fn check(
         let label = ck.required(&r.id, &r.label, "label");
         let meta = meta!(ck, r, label);
         let items = r.items.as_ref().and_then(|i| ck.patterns(i, "items"));
-        let dest = ck.required(&r.id, &r.destinations, "destinations").and_then(|d| ck.destinations(d, "destinations"));
+        let dest = ck
+            .required(&r.id, &r.destinations, "destinations")
+            .and_then(|d| ck.destinations(d, "destinations"));
         if let (Some(items), Some(destinations), true) = (items, dest, ck.diag.errors() == n) {
-            out.frees.push(Free { meta, items, destinations });
+            out.frees.push(Free {
+                meta,
+                items,
+                destinations,
+            });
         }
     }
     for a in &raw.authorisation {
         let n = ck.diag.errors();
-        let name = ck.required(&a.id, &a.name, "name").map(|s| s.get_ref().clone()).unwrap_or_default();
+        let name = ck
+            .required(&a.id, &a.name, "name")
+            .map(|s| s.get_ref().clone())
+            .unwrap_or_default();
         let meta = meta!(ck, a, None);
         seen(&mut ck, &a.id, &meta);
         let items = match &a.items {
             Some(i) => ck.patterns(i, "items"),
             None => {
-                ck.report(&a.id, "items", Code::Empty, "an authorisation needs `items`");
+                ck.report(
+                    &a.id,
+                    "items",
+                    Code::Empty,
+                    "an authorisation needs `items`",
+                );
                 None
             }
         };
-        let excluded = a.excluded_items.as_ref().map(|i| ck.patterns(i, "excluded_items")).unwrap_or(Some(Vec::new()));
-        let dest = ck.required(&a.id, &a.destinations, "destinations").and_then(|d| ck.destinations(d, "destinations"));
+        let excluded = a
+            .excluded_items
+            .as_ref()
+            .map(|i| ck.patterns(i, "excluded_items"))
+            .unwrap_or(Some(Vec::new()));
+        let dest = ck
+            .required(&a.id, &a.destinations, "destinations")
+            .and_then(|d| ck.destinations(d, "destinations"));
         let transactions = match &a.transactions {
             Some(t) if !t.get_ref().is_empty() => ck.mask::<Transaction>(t, "transactions"),
             _ => u32::MAX,
         };
         let effect = match &a.effect {
-            Some(e) => ck.word::<Effect>(e, "effect").unwrap_or(Effect::MayAuthorise),
+            Some(e) => ck
+                .word::<Effect>(e, "effect")
+                .unwrap_or(Effect::MayAuthorise),
             None => Effect::Authorises,
         };
-        let max_value = a.max_value.as_ref().and_then(|v| ck.value_limit(v, "max_value"));
+        let max_value = a
+            .max_value
+            .as_ref()
+            .and_then(|v| ck.value_limit(v, "max_value"));
         let mut restrictions = Vec::new();
         for r in &a.restriction {
             let label = ck.required(&r.id, &r.label, "label");
             let rmeta = meta!(ck, r, label);
             let when = ck.condition(r.when.as_ref());
             let unless = r.unless.iter().map(|u| ck.condition(Some(u))).collect();
-            restrictions.push(Restriction { meta: rmeta, when, unless });
+            restrictions.push(Restriction {
+                meta: rmeta,
+                when,
+                unless,
+            });
         }
-        if let (Some(items), Some(excluded), Some(destinations), true) = (items, excluded, dest, ck.diag.errors() == n) {
+        if let (Some(items), Some(excluded), Some(destinations), true) =
+            (items, excluded, dest, ck.diag.errors() == n)
+        {
             out.authorisations.push(Authorisation {
                 meta,
                 name,
@@ -869,9 +986,21 @@ pub(crate) fn check(
                 excluded,
                 destinations,
                 transactions,
-                only_reasons: a.only_reasons.as_ref().map(|v| v.get_ref().iter().map(|s| s.get_ref().clone()).collect()).unwrap_or_default(),
-                conditions: a.conditions.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default(),
-                condition_code: a.condition_code.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default(),
+                only_reasons: a
+                    .only_reasons
+                    .as_ref()
+                    .map(|v| v.get_ref().iter().map(|s| s.get_ref().clone()).collect())
+                    .unwrap_or_default(),
+                conditions: a
+                    .conditions
+                    .as_ref()
+                    .map(|s| s.get_ref().clone())
+                    .unwrap_or_default(),
+                condition_code: a
+                    .condition_code
+                    .as_ref()
+                    .map(|s| s.get_ref().clone())
+                    .unwrap_or_default(),
                 effect,
                 max_value,
                 restrictions,
@@ -895,7 +1024,14 @@ pub(crate) fn check(
         let up_to = ck.up_to(&r.up_to);
         let policy = ck.policy(&r.licence_policy);
         if let (Some(scope), Some(outcome), true) = (scope, outcome, ck.diag.errors() == n) {
-            out.catch_alls.push(CatchAll { meta, scope, when, outcome, up_to, policy });
+            out.catch_alls.push(CatchAll {
+                meta,
+                scope,
+                when,
+                outcome,
+                up_to,
+                policy,
+            });
         }
     }
     for r in &raw.overlay {
@@ -903,11 +1039,18 @@ pub(crate) fn check(
         let label = ck.required(&r.id, &r.label, "label");
         let meta = meta!(ck, r, label);
         seen(&mut ck, &r.id, &meta);
-        let dest = ck.required(&r.id, &r.destinations, "destinations").and_then(|d| ck.destinations(d, "destinations"));
+        let dest = ck
+            .required(&r.id, &r.destinations, "destinations")
+            .and_then(|d| ck.destinations(d, "destinations"));
         let scope = match &r.items {
             Some(i) => ck.scope(i, "items"),
             None => {
-                ck.report(&r.id, "items", Code::Empty, "an overlay needs `items`: its item scope");
+                ck.report(
+                    &r.id,
+                    "items",
+                    Code::Empty,
+                    "an overlay needs `items`: its item scope",
+                );
                 None
             }
         };
@@ -915,7 +1058,9 @@ pub(crate) fn check(
         let outcome = ck.outcome(&r.id, &r.outcome);
         let up_to = ck.up_to(&r.up_to);
         let policy = ck.policy(&r.licence_policy);
-        if let (Some(destinations), Some(scope), Some(outcome), true) = (dest, scope, outcome, ck.diag.errors() == n) {
+        if let (Some(destinations), Some(scope), Some(outcome), true) =
+            (dest, scope, outcome, ck.diag.errors() == n)
+        {
             out.overlays.push(Overlay {
                 meta,
                 destinations,
@@ -932,42 +1077,70 @@ pub(crate) fn check(
         let n = ck.diag.errors();
         let label = ck.required(&r.id, &r.label, "label");
         let meta = meta!(ck, r, label);
-        let kind = ck.required(&r.id, &r.kind, "kind").and_then(|k| ck.word::<ReachKind>(k, "kind"));
-        let dest = ck.required(&r.id, &r.destinations, "destinations").and_then(|d| ck.destinations(d, "destinations"));
+        let kind = ck
+            .required(&r.id, &r.kind, "kind")
+            .and_then(|k| ck.word::<ReachKind>(k, "kind"));
+        let dest = ck
+            .required(&r.id, &r.destinations, "destinations")
+            .and_then(|d| ck.destinations(d, "destinations"));
         let threshold = match (&kind, &r.threshold_pct) {
-            (Some(ReachKind::DeMinimis), Some(t)) if (0.0..=100.0).contains(t.get_ref()) => *t.get_ref(),
+            (Some(ReachKind::DeMinimis), Some(t)) if (0.0..=100.0).contains(t.get_ref()) => {
+                *t.get_ref()
+            }
             (Some(ReachKind::DeMinimis), Some(t)) => {
-                ck.report(t, "threshold_pct", Code::BadNumber, "a percentage from 0 to 100");
+                ck.report(
+                    t,
+                    "threshold_pct",
+                    Code::BadNumber,
+                    "a percentage from 0 to 100",
+                );
                 0.0
             }
             (Some(ReachKind::DeMinimis), None) => {
-                ck.report(&r.id, "threshold_pct", Code::Empty, "a de minimis rule needs `threshold_pct`");
+                ck.report(
+                    &r.id,
+                    "threshold_pct",
+                    Code::Empty,
+                    "a de minimis rule needs `threshold_pct`",
+                );
                 0.0
             }
             _ => 0.0,
         };
         if let (Some(kind), Some(destinations), true) = (kind, dest, ck.diag.errors() == n) {
-            out.reach.push(Reach { meta, kind, threshold_pct: threshold, destinations });
+            out.reach.push(Reach {
+                meta,
+                kind,
+                threshold_pct: threshold,
+                destinations,
+            });
         }
     }
     for r in &raw.party_list {
         let n = ck.diag.errors();
         let label = ck.required(&r.id, &r.label, "label");
         let meta = meta!(ck, r, label);
-        let list = ck.required(&r.id, &r.list, "list").map(|s| s.get_ref().clone());
-        let effect = ck.required(&r.id, &r.effect, "effect").and_then(|e| ck.word::<PartyEffect>(e, "effect"));
+        let list = ck
+            .required(&r.id, &r.list, "list")
+            .map(|s| s.get_ref().clone());
+        let effect = ck
+            .required(&r.id, &r.effect, "effect")
+            .and_then(|e| ck.word::<PartyEffect>(e, "effect"));
         if let (Some(list), Some(effect), true) = (list, effect, ck.diag.errors() == n) {
             out.party_lists.push(PartyList {
                 meta,
                 list,
                 effect,
-                condition: r.condition.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default(),
+                condition: r
+                    .condition
+                    .as_ref()
+                    .map(|s| s.get_ref().clone())
+                    .unwrap_or_default(),
             });
         }
     }
     out
 }
-
 
 /// The fields of every rule table (for the schema test).
 pub(crate) fn schema_fields() -> Vec<(&'static str, Vec<String>)> {
@@ -976,10 +1149,17 @@ pub(crate) fn schema_fields() -> Vec<(&'static str, Vec<String>)> {
             Ok(_) => return Vec::new(),
             Err(e) => e.message().to_string(),
         };
-        let Some(list) = err.split("expected one of ").nth(1).or_else(|| err.split("expected ").nth(1)) else {
+        let Some(list) = err
+            .split("expected one of ")
+            .nth(1)
+            .or_else(|| err.split("expected ").nth(1))
+        else {
             return Vec::new();
         };
-        list.split(',').map(|f| f.trim().trim_matches('`').to_string()).filter(|f| !f.is_empty()).collect()
+        list.split(',')
+            .map(|f| f.trim().trim_matches('`').to_string())
+            .filter(|f| !f.is_empty())
+            .collect()
     }
     vec![
         ("rules.toml", fields::<RawRules>()),

@@ -136,7 +136,10 @@ impl<R: Read> CsvStream<R> {
                 name
             };
             let written = name.trim().to_string();
-            if written.chars().any(|c| c.is_control() || crate::error::is_invisible(c)) {
+            if written
+                .chars()
+                .any(|c| c.is_control() || crate::error::is_invisible(c))
+            {
                 return Err(wrap(
                     at("a column name contains an invisible or control character")
                         .line(1)
@@ -261,11 +264,14 @@ impl<R: Read> CsvStream<R> {
     }
 
     fn width_error(&self, line: u64) -> Located {
-        Located::new(&self.file, format!(
-            "this row has {} fields but the header has {}",
-            self.record.len(),
-            self.headers.len()
-        ))
+        Located::new(
+            &self.file,
+            format!(
+                "this row has {} fields but the header has {}",
+                self.record.len(),
+                self.headers.len()
+            ),
+        )
         .line(line)
         .code(Code::Syntax)
     }
@@ -343,7 +349,8 @@ impl Table {
             match row {
                 Ok(r) => rows.push(r),
                 Err(e) => {
-                    let fatal = matches!(&e, Error::Dataset(l) if l.message.starts_with("malformed"));
+                    let fatal =
+                        matches!(&e, Error::Dataset(l) if l.message.starts_with("malformed"));
                     diag.absorb(e);
                     if fatal {
                         break;
@@ -408,7 +415,12 @@ impl Table {
     pub fn cited(&self, row: &Row, diag: &mut Diagnostics) -> bool {
         let source = self.get(row, "source");
         if source.is_empty() {
-            diag.push(self.err(row, "source", Code::Uncited, "every row must cite its legal source"));
+            diag.push(self.err(
+                row,
+                "source",
+                Code::Uncited,
+                "every row must cite its legal source",
+            ));
             return false;
         }
         if let Some(why) = crate::data::unofficial(source) {

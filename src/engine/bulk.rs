@@ -235,7 +235,10 @@ impl World {
             unmodelled: None,
         };
         if let Some(r) = self.regimes.get(r) {
-            d.reasons.push(crate::engine::Step::new(r.facts.not_applicable, crate::engine::NO_ENTRY));
+            d.reasons.push(crate::engine::Step::new(
+                r.facts.not_applicable,
+                crate::engine::NO_ENTRY,
+            ));
         }
         d
     }

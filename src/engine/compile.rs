@@ -11,7 +11,9 @@ use crate::data::expr::{DestAtom, DestExpr, ItemPattern, Scope, SetOp};
 use crate::data::load::{DeemedRule, EntryRow, GroupTable, JurisdictionMeta, RegimeMeta};
 use crate::data::parties::Party;
 use crate::data::places::{PlaceId, Places};
-use crate::data::rules::{Condition, Effect, PartyEffect, ReachKind, RuleMeta, RuleOutcome, ValueLimit};
+use crate::data::rules::{
+    Condition, Effect, PartyEffect, ReachKind, RuleMeta, RuleOutcome, ValueLimit,
+};
 use crate::data::{Datasets, RegimeData, Source};
 use crate::engine::screen::Screening;
 use crate::error::Result;
@@ -105,12 +107,21 @@ pub struct ItemMatcher {
 
 impl ItemMatcher {
     /// Whether the rule reaches `item` (decided by list row `entry`, if any).
-    pub fn matches(&self, catalogue: &Catalogue, entry: Option<(usize, ItemId)>, item: ItemId) -> bool {
+    pub fn matches(
+        &self,
+        catalogue: &Catalogue,
+        entry: Option<(usize, ItemId)>,
+        item: ItemId,
+    ) -> bool {
         if let Some((idx, entry_item)) = entry {
             if self.entries.contains(idx) {
                 return true;
             }
-            if self.items.iter().any(|&p| catalogue.is_within(entry_item, p)) {
+            if self
+                .items
+                .iter()
+                .any(|&p| catalogue.is_within(entry_item, p))
+            {
                 return true;
             }
         }
@@ -398,6 +409,9 @@ pub struct World {
     pub reach: Option<usize>,
     /// Parties with the regime whose lists they are on.
     pub parties: Vec<(usize, Party)>,
+    /// Per party: whether it was on the list on the day is not established (undated listing,
+    /// day before the list's version date).
+    pub party_uncertain: Vec<bool>,
     pub(crate) screening: OnceLock<Screening>,
     /// Shared facts.
     pub(crate) common: CommonFacts,
@@ -453,7 +467,13 @@ impl Interner {
         })
     }
 
-    pub(crate) fn condition(&mut self, code: &str, text: &str, citation: &str, confidence: Confidence) -> FactId {
+    pub(crate) fn condition(
+        &mut self,
+        code: &str,
+        text: &str,
+        citation: &str,
+        confidence: Confidence,
+    ) -> FactId {
         self.put(Fact {
             text: text.to_string(),
             citation: citation.to_string(),
@@ -635,7 +655,15 @@ impl World {
         }
         let mut regimes = Vec::new();
         for (ri, rd) in data.regimes.iter().enumerate() {
-            regimes.push(compile_regime(ri, rd, &data, &global, day, &clip, &mut interner));
+            regimes.push(compile_regime(
+                ri,
+                rd,
+                &data,
+                &global,
+                day,
+                &clip,
+                &mut interner,
+            ));
         }
         let mut jurisdictions: Vec<Jurisdiction> = Vec::new();
         for (ri, rd) in data.regimes.iter().enumerate() {
@@ -664,14 +692,20 @@ impl World {
             }
         }
         jurisdictions.sort_by(|a, b| a.code.cmp(&b.code));
-        let reach = jurisdictions
-            .iter()
-            .position(|j| !regimes[j.regime].reach.is_empty() && data.regimes[regimes[j.regime].data].members.iter().any(|m| m.code == j.code));
+        let reach = jurisdictions.iter().position(|j| {
+            !regimes[j.regime].reach.is_empty()
+                && data.regimes[regimes[j.regime].data]
+                    .members
+                    .iter()
+                    .any(|m| m.code == j.code)
+        });
         let mut parties = Vec::new();
+        let mut party_uncertain = Vec::new();
         for (ri, rd) in data.regimes.iter().enumerate() {
             for p in &rd.parties {
                 if p.listed_on.is_none_or(|d| d <= day) {
                     parties.push((ri, p.clone()));
+                    party_uncertain.push(p.listed_on.is_none() && day < rd.meta.list_date);
                 }
             }
         }
@@ -695,6 +729,7 @@ impl World {
             facts: interner.facts,
             reach,
             parties,
+            party_uncertain,
             screening: OnceLock::new(),
             common,
         })
@@ -730,10 +765,22 @@ pub fn datasets_date(data: &Datasets) -> Date {
         .unwrap_or(Date::MIN)
 }
 
-fn fact_of(interner: &mut Interner, meta: &RuleMeta, text: &str, uncertain: bool, confidence: Confidence) -> FactId {
-    let c = if uncertain { confidence.min(Confidence::Secondary) } else { confidence };
+fn fact_of(
+    interner: &mut Interner,
+    meta: &RuleMeta,
+    text: &str,
+    uncertain: bool,
+    confidence: Confidence,
+) -> FactId {
+    let c = if uncertain {
+        confidence.min(Confidence::Secondary)
+    } else {
+        confidence
+    };
     let text = if uncertain {
-        format!("{text} [in force on {{as_of}} not established: undated rule of the {{list_version}} version]")
+        format!(
+            "{text} [in force on {{as_of}} not established: undated rule of the {{list_version}} version]"
+        )
     } else {
         text.to_string()
     };
@@ -766,13 +813,18 @@ fn compile_regime(
     let all = ctx.all();
     let dest = |e: &DestExpr, uncertain: bool| {
         let d = ctx.destinations(e);
-        let d = TriSet { sure: d.sure.intersection(&all), maybe: d.maybe.intersection(&all) };
+        let d = TriSet {
+            sure: d.sure.intersection(&all),
+            maybe: d.maybe.intersection(&all),
+        };
         if uncertain { d.uncertain() } else { d }
     };
     let rules = &rd.rules;
     let mut requirements = Vec::new();
     for r in &rules.requirements {
-        let Some(unc) = status(&r.meta.validity, day, base) else { continue };
+        let Some(unc) = status(&r.meta.validity, day, base) else {
+            continue;
+        };
         requirements.push(CRequirement {
             id: r.meta.id.clone(),
             items: ctx.items(&r.meta.origin, &r.items),
@@ -783,7 +835,9 @@ fn compile_regime(
     }
     let mut frees = Vec::new();
     for r in &rules.frees {
-        let Some(unc) = status(&r.meta.validity, day, base) else { continue };
+        let Some(unc) = status(&r.meta.validity, day, base) else {
+            continue;
+        };
         frees.push(CFree {
             items: ctx.items(&r.meta.origin, &r.items),
             destinations: dest(&r.destinations, unc),
@@ -792,25 +846,57 @@ fn compile_regime(
     }
     let mut authorisations = Vec::new();
     for a in &rules.authorisations {
-        let Some(unc) = status(&a.meta.validity, day, base) else { continue };
+        let Some(unc) = status(&a.meta.validity, day, base) else {
+            continue;
+        };
         let may_only = a.effect == Effect::MayAuthorise || unc;
         let mut restrictions = Vec::new();
         for r in &a.restrictions {
-            let Some(runc) = status(&r.meta.validity, day, base) else { continue };
+            // An undated restriction is in force with its authorisation.
+            let v = if r.meta.validity.is_dated() {
+                &r.meta.validity
+            } else {
+                &a.meta.validity
+            };
+            let Some(runc) = status(v, day, base) else {
+                continue;
+            };
             restrictions.push(CRestriction {
                 when: ctx.condition(&a.meta.origin, &r.when, false),
-                unless: r.unless.iter().map(|u| ctx.condition(&a.meta.origin, u, false)).collect(),
-                fact: fact_of(interner, &r.meta, &format!("{}: {}", a.meta.id, r.meta.text()), runc, r.meta.confidence),
+                unless: r
+                    .unless
+                    .iter()
+                    .map(|u| ctx.condition(&a.meta.origin, u, false))
+                    .collect(),
+                fact: fact_of(
+                    interner,
+                    &r.meta,
+                    &format!("{}: {}", a.meta.id, r.meta.text()),
+                    runc,
+                    r.meta.confidence,
+                ),
                 uncertain: runc,
             });
         }
-        let c = if may_only { a.meta.confidence.min(Confidence::Secondary) } else { a.meta.confidence };
+        let c = if may_only {
+            a.meta.confidence.min(Confidence::Secondary)
+        } else {
+            a.meta.confidence
+        };
         let text = if a.effect == Effect::MayAuthorise {
-            format!("{} may apply: {}", a.meta.id, a.meta.note.clone().unwrap_or_default())
+            format!(
+                "{} may apply: {}",
+                a.meta.id,
+                a.meta.note.clone().unwrap_or_default()
+            )
         } else {
             format!("{} applies", a.meta.id)
         };
-        let code = if a.condition_code.is_empty() { format!("{}-CONDITIONS", a.meta.id) } else { a.condition_code.clone() };
+        let code = if a.condition_code.is_empty() {
+            format!("{}-CONDITIONS", a.meta.id)
+        } else {
+            a.condition_code.clone()
+        };
         let value_fact = a.max_value.map(|v| {
             let limit = match v {
                 ValueLimit::Entry => "{limit}".to_string(),
@@ -834,14 +920,22 @@ fn compile_regime(
             max_value: a.max_value,
             restrictions,
             fact: fact_of(interner, &a.meta, &text, unc, c),
-            conditions_fact: (!a.conditions.is_empty())
-                .then(|| interner.condition(&code, &format!("{}: {}", a.meta.id, a.conditions), &a.meta.citation, c)),
+            conditions_fact: (!a.conditions.is_empty()).then(|| {
+                interner.condition(
+                    &code,
+                    &format!("{}: {}", a.meta.id, a.conditions),
+                    &a.meta.citation,
+                    c,
+                )
+            }),
             value_fact,
         });
     }
     let mut catch_alls = Vec::new();
     for r in &rules.catch_alls {
-        let Some(unc) = status(&r.meta.validity, day, base) else { continue };
+        let Some(unc) = status(&r.meta.validity, day, base) else {
+            continue;
+        };
         let outcome = match (r.outcome, unc) {
             (RuleOutcome::Indeterminate, _) => None,
             (_, true) => None,
@@ -854,19 +948,31 @@ fn compile_regime(
             RuleOutcome::Indeterminate => r.up_to,
         };
         // A rule that may or may not apply leaves the result resting on an unestablished fact.
-        let c = if outcome.is_none() { r.meta.confidence.min(Confidence::Secondary) } else { r.meta.confidence };
+        let c = if outcome.is_none() {
+            r.meta.confidence.min(Confidence::Secondary)
+        } else {
+            r.meta.confidence
+        };
         catch_alls.push(CCatchAll {
             scope: ctx.scope(&r.meta.origin, &r.scope),
             when: ctx.condition(&r.meta.origin, &r.when, unc),
             outcome,
             up_to,
             policy: r.policy,
-            fact: fact_of(interner, &r.meta, &format!("{}: {}", r.meta.id, r.meta.text()), unc, c),
+            fact: fact_of(
+                interner,
+                &r.meta,
+                &format!("{}: {}", r.meta.id, r.meta.text()),
+                unc,
+                c,
+            ),
         });
     }
     let mut overlays = Vec::new();
     for o in &rules.overlays {
-        let Some(unc) = status(&o.meta.validity, day, base) else { continue };
+        let Some(unc) = status(&o.meta.validity, day, base) else {
+            continue;
+        };
         let outcome = match (o.outcome, unc) {
             (RuleOutcome::Indeterminate, _) | (_, true) => None,
             (RuleOutcome::LicenceRequired, false) => Some(Outcome::LicenceRequired),
@@ -877,7 +983,11 @@ fn compile_regime(
             RuleOutcome::LicenceRequired => Outcome::LicenceRequired,
             RuleOutcome::Indeterminate => o.up_to,
         };
-        let c = if outcome.is_none() { o.meta.confidence.min(Confidence::Secondary) } else { o.meta.confidence };
+        let c = if outcome.is_none() {
+            o.meta.confidence.min(Confidence::Secondary)
+        } else {
+            o.meta.confidence
+        };
         overlays.push(COverlay {
             destinations: dest(&o.destinations, unc),
             scope: ctx.scope(&o.meta.origin, &o.scope),
@@ -886,19 +996,31 @@ fn compile_regime(
             outcome,
             up_to,
             policy: o.policy,
-            fact: fact_of(interner, &o.meta, &format!("{}: {}", o.meta.id, o.meta.text()), unc, c),
+            fact: fact_of(
+                interner,
+                &o.meta,
+                &format!("{}: {}", o.meta.id, o.meta.text()),
+                unc,
+                c,
+            ),
         });
     }
     let mut reach = Vec::new();
     for r in &rules.reach {
-        let Some(unc) = status(&r.meta.validity, day, base) else { continue };
+        let Some(unc) = status(&r.meta.validity, day, base) else {
+            continue;
+        };
         reach.push(CReach {
             kind: r.kind,
             threshold_pct: r.threshold_pct,
             destinations: dest(&r.destinations, unc),
             id: r.meta.id.clone(),
             citation: r.meta.citation.clone(),
-            confidence: if unc { r.meta.confidence.min(Confidence::Secondary) } else { r.meta.confidence },
+            confidence: if unc {
+                r.meta.confidence.min(Confidence::Secondary)
+            } else {
+                r.meta.confidence
+            },
         });
     }
     let mut party_lists = Vec::new();
@@ -907,7 +1029,9 @@ fn compile_regime(
             continue;
         }
         let what = match p.effect {
-            PartyEffect::Requirement => "licence for the items its entry names, no licence exception",
+            PartyEffect::Requirement => {
+                "licence for the items its entry names, no licence exception"
+            }
             PartyEffect::Prohibition => "dealings barred",
             PartyEffect::NoExceptions => "no licence exception",
             PartyEffect::Notice => "listed: review before dealing",
@@ -917,14 +1041,26 @@ fn compile_regime(
             label: p.meta.label.clone(),
             effect: p.effect,
             citation: p.meta.citation.clone(),
-            hit_fact: interner.law(&format!("{}: {{party}} ({{notice}}): {what}", p.meta.label), &p.meta.citation, p.meta.confidence),
+            hit_fact: interner.law(
+                &format!("{}: {{party}} ({{notice}}): {what}", p.meta.label),
+                &p.meta.citation,
+                p.meta.confidence,
+            ),
             near_fact: interner.law(
-                &format!("possible {} match: {{party}} ({{notice}}), a person must review the name", p.meta.label),
+                &format!(
+                    "possible {} match: {{party}} ({{notice}}), a person must review the name",
+                    p.meta.label
+                ),
                 &p.meta.citation,
                 Confidence::Secondary,
             ),
             condition_fact: (!p.condition.is_empty()).then(|| {
-                interner.condition("SCREENING", &format!("{}: {{party}}: {}", p.meta.label, p.condition), &p.meta.citation, p.meta.confidence)
+                interner.condition(
+                    "SCREENING",
+                    &format!("{}: {{party}}: {}", p.meta.label, p.condition),
+                    &p.meta.citation,
+                    p.meta.confidence,
+                )
             }),
         });
     }
@@ -1051,7 +1187,11 @@ fn compile_entry(row: usize, e: &EntryRow, unknown: bool, interner: &mut Interne
     let listed_fact = if e.not_listed {
         interner.law("{item} not covered by {list}", &e.source, e.confidence)
     } else {
-        interner.law(&format!("{{entry}}{reasons} listed"), &e.source, e.confidence)
+        interner.law(
+            &format!("{{entry}}{reasons} listed"),
+            &e.source,
+            e.confidence,
+        )
     };
     let exclusion_fact = interner.law(
         "{entry} does not control items for this end use (entry note)",
@@ -1091,7 +1231,11 @@ fn compile_entry(row: usize, e: &EntryRow, unknown: bool, interner: &mut Interne
         listed_fact,
         exclusion_fact,
         confidence: e.confidence,
-        group: e.local_code.chars().nth(1).filter(|c| ('A'..='E').contains(c)),
+        group: e
+            .local_code
+            .chars()
+            .nth(1)
+            .filter(|c| ('A'..='E').contains(c)),
         partial_fact,
         value_limit: e.value_limit,
         row,
@@ -1101,7 +1245,13 @@ fn compile_entry(row: usize, e: &EntryRow, unknown: bool, interner: &mut Interne
 }
 
 /// For every catalogue item: which rows decide it on the day.
-fn plans(cat: &Catalogue, rd: &RegimeData, entries: &[Entry], day: Date, interner: &mut Interner) -> Vec<Plan> {
+fn plans(
+    cat: &Catalogue,
+    rd: &RegimeData,
+    entries: &[Entry],
+    day: Date,
+    interner: &mut Interner,
+) -> Vec<Plan> {
     let mut by_item: HashMap<ItemId, Vec<u32>> = HashMap::new();
     for (i, e) in entries.iter().enumerate() {
         by_item.entry(e.item).or_default().push(i as u32);
@@ -1114,12 +1264,24 @@ fn plans(cat: &Catalogue, rd: &RegimeData, entries: &[Entry], day: Date, interne
         if e.validity.on(day, rd.meta.list_date) == InForce::No && !by_item.contains_key(&e.item) {
             let v = &e.validity;
             let text = match (v.from, v.to) {
-                (Some(f), _) if day < f => format!("{{entry}} was added to {{list}} on {f}: not listed on {{as_of}}"),
-                (_, Some(t)) => format!("{{entry}} left {{list}} after {t}: not listed on {{as_of}}"),
+                (Some(f), _) if day < f => {
+                    format!("{{entry}} was added to {{list}} on {f}: not listed on {{as_of}}")
+                }
+                (_, Some(t)) => {
+                    format!("{{entry}} left {{list}} after {t}: not listed on {{as_of}}")
+                }
                 _ => "{entry} not in force on {as_of}".to_string(),
             };
-            let citation = if v.from.is_some_and(|f| day < f) { &v.from_source } else { &v.to_source };
-            let fact = interner.law(&text.replace("{entry}", &e.local_code), citation, e.confidence);
+            let citation = if v.from.is_some_and(|f| day < f) {
+                &v.from_source
+            } else {
+                &v.to_source
+            };
+            let fact = interner.law(
+                &text.replace("{entry}", &e.local_code),
+                citation,
+                e.confidence,
+            );
             out_of_force.entry(e.item).or_insert(fact);
         }
     }
@@ -1153,9 +1315,14 @@ fn plans(cat: &Catalogue, rd: &RegimeData, entries: &[Entry], day: Date, interne
                 cur = cat.get(p).parent;
             }
         }
-        let base: Vec<u32> = if own.is_empty() { ancestor.unwrap_or_default() } else { own };
-        let (special, ordinary): (Vec<u32>, Vec<u32>) =
-            below.into_iter().partition(|&r| entries[r as usize].special);
+        let base: Vec<u32> = if own.is_empty() {
+            ancestor.unwrap_or_default()
+        } else {
+            own
+        };
+        let (special, ordinary): (Vec<u32>, Vec<u32>) = below
+            .into_iter()
+            .partition(|&r| entries[r as usize].special);
         let ordinary: Vec<u32> = ordinary
             .into_iter()
             .filter(|&r| !rd.entries[entries[r as usize].row].not_listed)

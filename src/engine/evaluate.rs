@@ -7,11 +7,11 @@
 //! day, a rule of unknown validity) raises only the upper end.
 
 use crate::data::catalogue::{ItemKind, UNLISTED_CYBER_SURVEILLANCE};
+use crate::data::expr::Scope;
 use crate::data::load::DeemedRule;
 use crate::data::rules::{PartyEffect, ReachKind, ValueLimit};
 use crate::engine::FactId;
 use crate::engine::compile::{CCondition, CScope, Regime, World};
-use crate::data::expr::Scope;
 use crate::model::{Confidence, Currency, LicencePolicy, Member, Outcome, PartyHit, Scenario};
 
 /// No list row.
@@ -163,6 +163,8 @@ struct Acc {
     hi: Outcome,
     pre_auth: Outcome,
     auth: Option<u16>,
+    /// The reason step the authorisation added (taken back with it).
+    auth_step: Option<Step>,
     policy: LicencePolicy,
     reasons: Vec<Step>,
     conditions: Vec<Step>,
@@ -175,6 +177,7 @@ impl Acc {
             hi: o,
             pre_auth: o,
             auth: None,
+            auth_step: None,
             policy: LicencePolicy::Unstated,
             reasons: Vec::new(),
             conditions: Vec::new(),
@@ -195,6 +198,9 @@ impl Acc {
             self.lo = self.pre_auth;
             self.hi = self.hi.max(self.pre_auth);
             self.conditions.clear();
+            if let Some(st) = self.auth_step.take() {
+                self.reasons.retain(|r| *r != st);
+            }
         }
     }
 
@@ -217,7 +223,13 @@ impl Acc {
 }
 
 impl World {
-    fn condition_matches(&self, c: &CCondition, entry: Option<(usize, u32)>, value_limit: Option<f64>, s: &Scenario) -> Member {
+    fn condition_matches(
+        &self,
+        c: &CCondition,
+        entry: Option<(usize, u32)>,
+        value_limit: Option<f64>,
+        s: &Scenario,
+    ) -> Member {
         if let Some(m) = c.end_users
             && m & s.end_user.bit() == 0
         {
@@ -267,7 +279,9 @@ impl World {
         let jur = &self.jurisdictions[j];
         let regime = &self.regimes[jur.regime];
         let mut d = self.decide(j, regime, s, Some(jur.place));
-        d.reach = self.reach_answer(Some(j), jur.place, s, d.outcome).map(Box::new);
+        d.reach = self
+            .reach_answer(Some(j), jur.place, s, d.outcome)
+            .map(Box::new);
         d
     }
 
@@ -276,7 +290,8 @@ impl World {
     pub fn evaluate_unmodelled(&self, place: u16, s: &Scenario) -> Determination {
         let mut acc = Acc::definite(Outcome::NotListed);
         acc.hi = Outcome::Prohibited;
-        acc.reasons.push(Step::new(self.common.not_modelled_exporter, NO_ENTRY));
+        acc.reasons
+            .push(Step::new(self.common.not_modelled_exporter, NO_ENTRY));
         let mut d = Determination {
             jurisdiction: usize::MAX,
             outcome: Outcome::Indeterminate,
@@ -294,7 +309,8 @@ impl World {
             d.outcome = Outcome::NotApplicable;
         }
         if s.end_user_name.is_some() {
-            d.conditions.push(Step::new(self.common.no_party_list, NO_ENTRY));
+            d.conditions
+                .push(Step::new(self.common.no_party_list, NO_ENTRY));
         }
         d.reach = self.reach_answer(None, place, s, d.outcome).map(Box::new);
         d
@@ -302,7 +318,13 @@ impl World {
 
     /// The rule chain of `regime` for `s`. `home` is the exporting state (for "not an
     /// export"); bulk tables pass `None` and check it themselves.
-    pub(crate) fn decide(&self, j: usize, regime: &Regime, s: &Scenario, home: Option<u16>) -> Determination {
+    pub(crate) fn decide(
+        &self,
+        j: usize,
+        regime: &Regime,
+        s: &Scenario,
+        home: Option<u16>,
+    ) -> Determination {
         let f = &regime.facts;
         if regime.before_modelled {
             let mut acc = Acc::definite(Outcome::NotListed);
@@ -323,14 +345,19 @@ impl World {
                     Acc::definite(Outcome::NoLicenceRequired)
                 } else {
                     let mut a = Acc::definite(Outcome::NotListed);
-                    a.reasons.push(Step::new(plan.unlisted_fact.unwrap_or(f.not_listed), NO_ENTRY));
+                    a.reasons.push(Step::new(
+                        plan.unlisted_fact.unwrap_or(f.not_listed),
+                        NO_ENTRY,
+                    ));
                     a
                 };
                 a.reasons.push(Step::new(fact, NO_ENTRY));
                 a
             };
             match regime.deemed {
-                DeemedRule::None => return self.finish(j, regime, base(f.no_deemed), plan.units.clone(), s),
+                DeemedRule::None => {
+                    return self.finish(j, regime, base(f.no_deemed), plan.units.clone(), s);
+                }
                 DeemedRule::Unknown => {
                     let mut a = base(f.deemed_unknown);
                     a.hi = Outcome::LicenceRequired.max(a.hi);
@@ -339,7 +366,13 @@ impl World {
                 DeemedRule::TechnologyAndSoftware => {
                     let item = self.catalogue().get(s.item);
                     if matches!(item.group(), Some('A' | 'B' | 'C')) {
-                        return self.finish(j, regime, base(f.deemed_hardware), plan.units.clone(), s);
+                        return self.finish(
+                            j,
+                            regime,
+                            base(f.deemed_hardware),
+                            plan.units.clone(),
+                            s,
+                        );
                     }
                 }
             }
@@ -353,7 +386,10 @@ impl World {
         }
         if plan.units.is_empty() {
             let mut acc = Acc::definite(Outcome::NotListed);
-            acc.reasons.push(Step::new(plan.unlisted_fact.unwrap_or(f.not_listed), NO_ENTRY));
+            acc.reasons.push(Step::new(
+                plan.unlisted_fact.unwrap_or(f.not_listed),
+                NO_ENTRY,
+            ));
             self.apply_overrides(regime, None, s, &mut acc);
             return self.finish(j, regime, acc, Vec::new(), s);
         }
@@ -367,7 +403,10 @@ impl World {
             })
             .collect();
         let mut acc = if results.len() == 1 {
-            results.pop().map(|(_, a)| a).unwrap_or_else(|| Acc::definite(Outcome::Indeterminate))
+            results
+                .pop()
+                .map(|(_, a)| a)
+                .unwrap_or_else(|| Acc::definite(Outcome::Indeterminate))
         } else {
             let first = (results[0].1.lo, results[0].1.hi, results[0].1.auth);
             if results.iter().all(|(_, a)| (a.lo, a.hi, a.auth) == first) {
@@ -382,8 +421,16 @@ impl World {
                 merged
             } else {
                 let mut agg = Acc::definite(Outcome::NotListed);
-                agg.lo = results.iter().map(|(_, a)| a.lo).min().unwrap_or(Outcome::NotListed);
-                agg.hi = results.iter().map(|(_, a)| a.hi).max().unwrap_or(Outcome::Prohibited);
+                agg.lo = results
+                    .iter()
+                    .map(|(_, a)| a.lo)
+                    .min()
+                    .unwrap_or(Outcome::NotListed);
+                agg.hi = results
+                    .iter()
+                    .map(|(_, a)| a.hi)
+                    .max()
+                    .unwrap_or(Outcome::Prohibited);
                 if agg.lo == agg.hi {
                     agg.hi = Outcome::Prohibited.max(agg.lo);
                 }
@@ -468,7 +515,10 @@ impl World {
             }
         }
         for &i in &maybe {
-            acc.maybe(Outcome::LicenceRequired, Step::new(regime.requirements[i].fact, u));
+            acc.maybe(
+                Outcome::LicenceRequired,
+                Step::new(regime.requirements[i].fact, u),
+            );
         }
         if sure.is_empty() {
             if maybe.is_empty() {
@@ -508,10 +558,16 @@ impl World {
                 Member::Yes => {}
             }
             if !a.only_reasons.is_empty() {
-                if sure.iter().any(|&i| !a.only_reasons.contains(&regime.requirements[i].id)) {
+                if sure
+                    .iter()
+                    .any(|&i| !a.only_reasons.contains(&regime.requirements[i].id))
+                {
                     continue;
                 }
-                if maybe.iter().any(|&i| !a.only_reasons.contains(&regime.requirements[i].id)) {
+                if maybe
+                    .iter()
+                    .any(|&i| !a.only_reasons.contains(&regime.requirements[i].id))
+                {
                     certain = false;
                 }
             }
@@ -560,8 +616,13 @@ impl World {
                 }
             }
             acc.auth = Some(ai as u16);
+            acc.auth_step = Some(Step::new(a.fact, u));
             acc.lo = Outcome::Authorised;
-            acc.hi = if a.may_only || !certain { Outcome::LicenceRequired } else { Outcome::Authorised };
+            acc.hi = if a.may_only || !certain {
+                Outcome::LicenceRequired
+            } else {
+                Outcome::Authorised
+            };
             acc.reasons.push(Step::new(a.fact, u));
             if let Some(cf) = a.conditions_fact {
                 acc.conditions.push(Step::new(cf, u));
@@ -629,7 +690,13 @@ impl World {
     }
 
     /// Party-list hits: each list's effect on the determination of the regime that keeps it.
-    fn apply_parties(&self, regime: &Regime, s: &Scenario, acc: &mut Acc, listed: bool) -> Vec<PartyHit> {
+    fn apply_parties(
+        &self,
+        regime: &Regime,
+        s: &Scenario,
+        acc: &mut Acc,
+        listed: bool,
+    ) -> Vec<PartyHit> {
         let mut shown = Vec::new();
         for hit in &s.hits {
             let Some((ri, party)) = self.parties.get(hit.party as usize) else {
@@ -643,12 +710,22 @@ impl World {
             let effect = rule.map(|r| r.effect).unwrap_or(PartyEffect::Notice);
             let (hit_fact, near_fact) = match rule {
                 Some(r) => (r.hit_fact, r.near_fact),
-                None => (regime.facts.party_unknown_list, regime.facts.party_unknown_list_near),
+                None => (
+                    regime.facts.party_unknown_list,
+                    regime.facts.party_unknown_list_near,
+                ),
             };
-            if !hit.exact {
+            let uncertain = self
+                .party_uncertain
+                .get(hit.party as usize)
+                .copied()
+                .unwrap_or(false);
+            if !hit.exact || uncertain {
                 let up_to = match effect {
                     PartyEffect::Prohibition => Outcome::Prohibited,
-                    PartyEffect::Requirement | PartyEffect::NoExceptions => Outcome::LicenceRequired,
+                    PartyEffect::Requirement | PartyEffect::NoExceptions => {
+                        Outcome::LicenceRequired
+                    }
                     PartyEffect::Notice => acc.hi,
                 };
                 acc.maybe(up_to, Step::about(near_fact, hit.party));
@@ -656,10 +733,14 @@ impl World {
             }
             let step = Step::about(hit_fact, hit.party);
             match effect {
-                PartyEffect::Prohibition => acc.raise(Outcome::Prohibited, LicencePolicy::Unstated, step),
+                PartyEffect::Prohibition => {
+                    acc.raise(Outcome::Prohibited, LicencePolicy::Unstated, step)
+                }
                 PartyEffect::Requirement => match &party.scope {
                     Scope::All => acc.raise(Outcome::LicenceRequired, party.policy, step),
-                    Scope::Listed if listed => acc.raise(Outcome::LicenceRequired, party.policy, step),
+                    Scope::Listed if listed => {
+                        acc.raise(Outcome::LicenceRequired, party.policy, step)
+                    }
                     Scope::Listed => acc.reasons.push(step),
                     _ => {
                         acc.drop_auth();
@@ -681,14 +762,22 @@ impl World {
         shown
     }
 
-    fn finish(&self, j: usize, regime: &Regime, mut acc: Acc, entries: Vec<u32>, s: &Scenario) -> Determination {
+    fn finish(
+        &self,
+        j: usize,
+        regime: &Regime,
+        mut acc: Acc,
+        entries: Vec<u32>,
+        s: &Scenario,
+    ) -> Determination {
         let screening = if s.hits.is_empty() {
             Vec::new()
         } else {
             self.apply_parties(regime, s, &mut acc, !entries.is_empty())
         };
         if s.end_user_name.is_some() && regime.party_lists.is_empty() {
-            acc.conditions.push(Step::new(self.common.no_party_list, NO_ENTRY));
+            acc.conditions
+                .push(Step::new(self.common.no_party_list, NO_ENTRY));
         }
         let mut confidence = Confidence::Primary;
         for st in acc.reasons.iter() {
@@ -723,14 +812,24 @@ impl World {
 
     /// Whether the reaching regime's law (the EAR) follows the item out of the exporter at
     /// `place` (15 CFR 734.3, 734.4 as data: `[[reach]]` rules), and its answer then.
-    pub(crate) fn reach_answer(&self, j: Option<usize>, place: u16, s: &Scenario, own: Outcome) -> Option<Reach> {
+    pub(crate) fn reach_answer(
+        &self,
+        j: Option<usize>,
+        place: u16,
+        s: &Scenario,
+        own: Outcome,
+    ) -> Option<Reach> {
         if own == Outcome::NotApplicable {
             return None;
         }
         let rj = self.reach?;
         let rjur = &self.jurisdictions[rj];
         if j == Some(rj) || place == rjur.place {
-            return Some(Reach { applies: Some(true), step: ReachStep::OwnLaw, det: None });
+            return Some(Reach {
+                applies: Some(true),
+                step: ReachStep::OwnLaw,
+                det: None,
+            });
         }
         let regime = &self.regimes[rjur.regime];
         let us_det = || {
@@ -739,7 +838,10 @@ impl World {
             self.decide(rj, regime, &as_us, Some(rjur.place))
         };
         if s.us_origin_software
-            && let Some(i) = regime.reach.iter().position(|r| r.kind == ReachKind::OriginSoftware && r.destinations.get(s.destination) != Member::No)
+            && let Some(i) = regime.reach.iter().position(|r| {
+                r.kind == ReachKind::OriginSoftware
+                    && r.destinations.get(s.destination) != Member::No
+            })
         {
             return Some(Reach {
                 applies: Some(true),
@@ -748,37 +850,65 @@ impl World {
             });
         }
         let Some(pct) = s.us_content_pct else {
-            return Some(Reach { applies: None, step: ReachStep::NoFacts, det: None });
+            return Some(Reach {
+                applies: None,
+                step: ReachStep::NoFacts,
+                det: None,
+            });
         };
-        let Some(i) = regime
-            .reach
-            .iter()
-            .position(|r| r.kind == ReachKind::DeMinimis && r.destinations.get(s.destination) == Member::Yes)
-        else {
-            return Some(Reach { applies: None, step: ReachStep::NoFacts, det: None });
+        let Some(i) = regime.reach.iter().position(|r| {
+            r.kind == ReachKind::DeMinimis && r.destinations.get(s.destination) == Member::Yes
+        }) else {
+            return Some(Reach {
+                applies: None,
+                step: ReachStep::NoFacts,
+                det: None,
+            });
         };
         let threshold = regime.reach[i].threshold_pct;
         let rule = i as u16;
         if pct <= threshold {
-            return Some(Reach { applies: Some(false), step: ReachStep::BelowDeMinimis { pct, threshold, rule }, det: None });
+            return Some(Reach {
+                applies: Some(false),
+                step: ReachStep::BelowDeMinimis {
+                    pct,
+                    threshold,
+                    rule,
+                },
+                det: None,
+            });
         }
         // Controlled content is content that would need a licence to this destination
         // (15 CFR 734 Supp. 2 (a)(1)): ask the reaching regime about the same item.
         let d = us_det();
         match d.outcome {
-            Outcome::NotListed | Outcome::NoLicenceRequired | Outcome::NotApplicable => Some(Reach {
-                applies: Some(false),
-                step: ReachStep::NotControlledContent { pct, threshold, rule },
-                det: None,
-            }),
+            Outcome::NotListed | Outcome::NoLicenceRequired | Outcome::NotApplicable => {
+                Some(Reach {
+                    applies: Some(false),
+                    step: ReachStep::NotControlledContent {
+                        pct,
+                        threshold,
+                        rule,
+                    },
+                    det: None,
+                })
+            }
             Outcome::Indeterminate => Some(Reach {
                 applies: None,
-                step: ReachStep::ContentUndetermined { pct, threshold, rule },
+                step: ReachStep::ContentUndetermined {
+                    pct,
+                    threshold,
+                    rule,
+                },
                 det: Some(Box::new(d)),
             }),
             _ => Some(Reach {
                 applies: Some(true),
-                step: ReachStep::AboveDeMinimis { pct, threshold, rule },
+                step: ReachStep::AboveDeMinimis {
+                    pct,
+                    threshold,
+                    rule,
+                },
                 det: Some(Box::new(d)),
             }),
         }

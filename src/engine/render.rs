@@ -164,7 +164,14 @@ impl World {
             && let Some((_, p)) = self.parties.get(step.party as usize)
         {
             put("{party}", &p.name);
-            put("{notice}", if p.notice.is_empty() { &p.source } else { &p.notice });
+            put(
+                "{notice}",
+                if p.notice.is_empty() {
+                    &p.source
+                } else {
+                    &p.notice
+                },
+            );
         }
         // `;` separates reasons in the output; keep it out of the texts.
         let text = text.replace(';', ",");
@@ -195,7 +202,10 @@ impl World {
         let mut citations: Vec<&str> = Vec::new();
         for st in &d.reasons {
             let f = self.fact(st.fact);
-            if f.kind == FactKind::Law && !f.citation.is_empty() && !citations.contains(&f.citation.as_str()) {
+            if f.kind == FactKind::Law
+                && !f.citation.is_empty()
+                && !citations.contains(&f.citation.as_str())
+            {
                 citations.push(&f.citation);
             }
         }
@@ -210,9 +220,17 @@ impl World {
     pub fn render_parts(&self, j: usize, item: u32, dest: u16, d: &Determination) -> Parts {
         let (code, regime) = match self.jurisdictions.get(j) {
             Some(jur) => (jur.code.as_str(), Some(jur.regime)),
-            None => (d.unmodelled.map(|p| self.places().code(p)).unwrap_or(""), None),
+            None => (
+                d.unmodelled.map(|p| self.places().code(p)).unwrap_or(""),
+                None,
+            ),
         };
-        let sub = Subject { exporter: code, item, dest, regime };
+        let sub = Subject {
+            exporter: code,
+            item,
+            dest,
+            regime,
+        };
         Parts {
             local_entry: match regime {
                 Some(r) => d
@@ -249,7 +267,11 @@ impl World {
                     .and_then(|r| r.party_lists.iter().find(|l| l.list == p.list))
                     .map(|l| l.label.as_str())
                     .unwrap_or(p.list.as_str());
-                let notice = if p.notice.is_empty() { &p.source } else { &p.notice };
+                let notice = if p.notice.is_empty() {
+                    &p.source
+                } else {
+                    &p.notice
+                };
                 let t = if h.exact {
                     format!("{label}: {} ({notice})", p.name)
                 } else {
@@ -292,26 +314,45 @@ impl World {
         };
         match r.step {
             ReachStep::OwnLaw | ReachStep::NoFacts => String::new(),
-            ReachStep::OriginSoftware { rule } => format!("US-origin software exported on its own: the EAR follows it ({})", cite(rule)),
-            ReachStep::BelowDeMinimis { pct, threshold, rule } => format!(
+            ReachStep::OriginSoftware { rule } => format!(
+                "US-origin software exported on its own: the EAR follows it ({})",
+                cite(rule)
+            ),
+            ReachStep::BelowDeMinimis {
+                pct,
+                threshold,
+                rule,
+            } => format!(
                 "{} US controlled content is at or below the {} de minimis level for {d}: the foreign-made item is not subject to the EAR ({})",
                 pc(pct),
                 pc(threshold),
                 cite(rule)
             ),
-            ReachStep::AboveDeMinimis { pct, threshold, rule } => format!(
+            ReachStep::AboveDeMinimis {
+                pct,
+                threshold,
+                rule,
+            } => format!(
                 "{} US controlled content exceeds the {} de minimis level for {d}: the EAR follows the item ({})",
                 pc(pct),
                 pc(threshold),
                 cite(rule)
             ),
-            ReachStep::NotControlledContent { pct, threshold, rule } => format!(
+            ReachStep::NotControlledContent {
+                pct,
+                threshold,
+                rule,
+            } => format!(
                 "{} US content exceeds the {} level for {d}, but it needs no US licence to {d}, so it is not controlled content ({}; 15 CFR 734 Supp. 2)",
                 pc(pct),
                 pc(threshold),
                 cite(rule)
             ),
-            ReachStep::ContentUndetermined { pct, threshold, rule } => format!(
+            ReachStep::ContentUndetermined {
+                pct,
+                threshold,
+                rule,
+            } => format!(
                 "{} US content exceeds the {} level for {d}: whether it is controlled content is not established ({})",
                 pc(pct),
                 pc(threshold),
@@ -326,7 +367,10 @@ impl World {
         let p = self.render_parts(j, s.item, s.destination, d);
         let jurisdiction = match self.jurisdictions.get(j) {
             Some(jur) => jur.code.clone(),
-            None => d.unmodelled.map(|x| self.places().code(x).to_string()).unwrap_or_default(),
+            None => d
+                .unmodelled
+                .map(|x| self.places().code(x).to_string())
+                .unwrap_or_default(),
         };
         let (ear, us_outcome, us_auth, us_reasons) = match &d.reach {
             None => (String::new(), String::new(), String::new(), String::new()),
@@ -336,12 +380,17 @@ impl World {
                 match (&r.det, self.reach) {
                     (Some(us), Some(rj)) if r.step != ReachStep::OwnLaw => {
                         let up = self.render_parts(rj, s.item, s.destination, us);
-                        let reasons = if lead.is_empty() { up.reasons } else { format!("{lead}; {}", up.reasons) };
-                        let shown = if r.applies == Some(true) || us.outcome == Outcome::Indeterminate {
-                            us.outcome.as_str().to_string()
+                        let reasons = if lead.is_empty() {
+                            up.reasons
                         } else {
-                            String::new()
+                            format!("{lead}; {}", up.reasons)
                         };
+                        let shown =
+                            if r.applies == Some(true) || us.outcome == Outcome::Indeterminate {
+                                us.outcome.as_str().to_string()
+                            } else {
+                                String::new()
+                            };
                         (ear, shown, up.authorisation, reasons)
                     }
                     _ => (ear, String::new(), String::new(), lead),

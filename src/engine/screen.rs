@@ -18,31 +18,209 @@ use crate::model::PartyHit;
 /// Legal-form words dropped from the end of a name (after punctuation is removed, `S.A.`
 /// is `s a`, joined to `sa`).
 const LEGAL_FORMS: &[&str] = &[
-    "ltd", "limited", "sa", "ag", "gmbh", "mbh", "pte", "pty", "pvt", "private", "llc", "llp", "lp", "inc",
-    "incorporated", "corp", "corporation", "co", "company", "plc", "bv", "nv", "srl", "spa", "sarl", "sas",
-    "oy", "oyj", "ab", "as", "asa", "aps", "kft", "zrt", "nyrt", "rt", "ad", "ead", "ood", "ooo", "oao",
-    "zao", "pao", "jsc", "ojsc", "cjsc", "pjsc", "kg", "se", "sro", "spol", "sp", "zoo", "doo", "dd",
-    "bhd", "sdn", "tbk", "pt", "fze", "fzco", "fzc", "fzllc", "est", "wll", "kk", "yk", "ltda", "cia",
-    "sl", "sae", "ae", "oe", "ee", "ike", "eurl", "sca", "scs", "snc", "gie",
+    "ltd",
+    "limited",
+    "sa",
+    "ag",
+    "gmbh",
+    "mbh",
+    "pte",
+    "pty",
+    "pvt",
+    "private",
+    "llc",
+    "llp",
+    "lp",
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "plc",
+    "bv",
+    "nv",
+    "srl",
+    "spa",
+    "sarl",
+    "sas",
+    "oy",
+    "oyj",
+    "ab",
+    "as",
+    "asa",
+    "aps",
+    "kft",
+    "zrt",
+    "nyrt",
+    "rt",
+    "ad",
+    "ead",
+    "ood",
+    "ooo",
+    "oao",
+    "zao",
+    "pao",
+    "jsc",
+    "ojsc",
+    "cjsc",
+    "pjsc",
+    "kg",
+    "se",
+    "sro",
+    "spol",
+    "sp",
+    "zoo",
+    "doo",
+    "dd",
+    "bhd",
+    "sdn",
+    "tbk",
+    "pt",
+    "fze",
+    "fzco",
+    "fzc",
+    "fzllc",
+    "est",
+    "wll",
+    "kk",
+    "yk",
+    "ltda",
+    "cia",
+    "sl",
+    "sae",
+    "ae",
+    "oe",
+    "ee",
+    "ike",
+    "eurl",
+    "sca",
+    "scs",
+    "snc",
+    "gie",
 ];
 
 /// Words that say what a firm is, not which firm: never distinctive on their own.
 const GENERIC: &[&str] = &[
-    "security", "securities", "technology", "technologies", "tech", "group", "trading", "trade",
-    "international", "intl", "holding", "holdings", "systems", "system", "solutions", "solution",
-    "services", "service", "global", "industries", "industry", "industrial", "enterprise",
-    "enterprises", "company", "corporation", "electronics", "electronic", "engineering",
-    "import", "export", "and", "the", "of", "for", "de", "la", "le", "du", "des", "el", "al",
-    "y", "et", "und", "research", "institute", "science", "scientific", "development",
-    "network", "networks", "software", "digital", "data", "cyber", "information", "consulting",
-    "consultancy", "management", "investment", "investments", "capital", "partners", "logistics",
-    "shipping", "general", "new", "world", "bank", "center", "centre", "national", "state",
-    "university", "academy", "office", "ministry", "department", "branch", "factory", "plant",
-    "limited", "communication", "communications", "telecom", "telecommunications", "defense",
-    "defence", "aviation", "energy", "petroleum", "oil", "gas", "machinery", "equipment",
-    "materials", "material", "chemical", "chemicals", "supply", "supplies", "products", "product",
-    "commercial", "manufacturing", "sales", "marketing", "agency", "foundation", "association",
-    "tehran", "moscow", "beijing", "shanghai", "shenzhen", "hong", "kong", "dubai",
+    "security",
+    "securities",
+    "technology",
+    "technologies",
+    "tech",
+    "group",
+    "trading",
+    "trade",
+    "international",
+    "intl",
+    "holding",
+    "holdings",
+    "systems",
+    "system",
+    "solutions",
+    "solution",
+    "services",
+    "service",
+    "global",
+    "industries",
+    "industry",
+    "industrial",
+    "enterprise",
+    "enterprises",
+    "company",
+    "corporation",
+    "electronics",
+    "electronic",
+    "engineering",
+    "import",
+    "export",
+    "and",
+    "the",
+    "of",
+    "for",
+    "de",
+    "la",
+    "le",
+    "du",
+    "des",
+    "el",
+    "al",
+    "y",
+    "et",
+    "und",
+    "research",
+    "institute",
+    "science",
+    "scientific",
+    "development",
+    "network",
+    "networks",
+    "software",
+    "digital",
+    "data",
+    "cyber",
+    "information",
+    "consulting",
+    "consultancy",
+    "management",
+    "investment",
+    "investments",
+    "capital",
+    "partners",
+    "logistics",
+    "shipping",
+    "general",
+    "new",
+    "world",
+    "bank",
+    "center",
+    "centre",
+    "national",
+    "state",
+    "university",
+    "academy",
+    "office",
+    "ministry",
+    "department",
+    "branch",
+    "factory",
+    "plant",
+    "limited",
+    "communication",
+    "communications",
+    "telecom",
+    "telecommunications",
+    "defense",
+    "defence",
+    "aviation",
+    "energy",
+    "petroleum",
+    "oil",
+    "gas",
+    "machinery",
+    "equipment",
+    "materials",
+    "material",
+    "chemical",
+    "chemicals",
+    "supply",
+    "supplies",
+    "products",
+    "product",
+    "commercial",
+    "manufacturing",
+    "sales",
+    "marketing",
+    "agency",
+    "foundation",
+    "association",
+    "tehran",
+    "moscow",
+    "beijing",
+    "shanghai",
+    "shenzhen",
+    "hong",
+    "kong",
+    "dubai",
 ];
 
 /// Words shared by more listed names than this are not distinctive.
@@ -50,6 +228,22 @@ const COMMON_LIMIT: usize = 120;
 
 /// The normalised key of a name: folded, legal forms dropped from the end.
 pub fn name_key(name: &str) -> String {
+    split_key(name).0
+}
+
+/// Legal forms written differently but meaning the same.
+fn same_form(word: &str) -> &str {
+    match word {
+        "limited" => "ltd",
+        "incorporated" => "inc",
+        "corporation" => "corp",
+        "company" => "co",
+        other => other,
+    }
+}
+
+/// The key and the legal form that was dropped from it (`intellexa`, `sa`).
+fn split_key(name: &str) -> (String, String) {
     let folded = normalise_name(name);
     let mut tokens: Vec<String> = Vec::new();
     // Runs of single letters (`s a`, `p t e`) are one word (`sa`, `pte`).
@@ -67,16 +261,24 @@ pub fn name_key(name: &str) -> String {
     if !run.is_empty() {
         tokens.push(run);
     }
-    while tokens.len() > 1 && tokens.last().is_some_and(|t| LEGAL_FORMS.contains(&t.as_str())) {
-        tokens.pop();
+    let mut form = Vec::new();
+    while tokens.len() > 1
+        && tokens
+            .last()
+            .is_some_and(|t| LEGAL_FORMS.contains(&t.as_str()))
+    {
+        if let Some(t) = tokens.pop() {
+            form.push(same_form(&t).to_string());
+        }
     }
-    tokens.join(" ")
+    form.reverse();
+    (tokens.join(" "), form.join(" "))
 }
 
 /// The name index of the party lists: built once per run, on first use.
 #[derive(Debug, Default)]
 pub struct Screening {
-    exact: HashMap<String, Vec<u32>>,
+    exact: HashMap<String, Vec<(u32, String)>>,
     tokens: HashMap<String, Vec<u32>>,
     distinctive: Vec<Vec<Vec<String>>>,
     common: HashSet<String>,
@@ -89,12 +291,23 @@ impl Screening {
         let mut keys_per_party: Vec<Vec<String>> = Vec::new();
         let mut df: HashMap<String, usize> = HashMap::new();
         for (i, ns) in names.enumerate() {
-            let mut keys: Vec<String> = ns.iter().map(|n| name_key(n)).filter(|k| !k.is_empty()).collect();
-            keys.sort();
+            let mut pairs: Vec<(String, String)> = ns
+                .iter()
+                .map(|n| split_key(n))
+                .filter(|(k, _)| !k.is_empty())
+                .collect();
+            pairs.sort();
+            pairs.dedup();
+            let mut keys: Vec<String> = pairs.iter().map(|(k, _)| k.clone()).collect();
             keys.dedup();
             let mut seen = HashSet::new();
+            for (k, form) in &pairs {
+                s.exact
+                    .entry(k.clone())
+                    .or_default()
+                    .push((i as u32, form.clone()));
+            }
             for k in &keys {
-                s.exact.entry(k.clone()).or_default().push(i as u32);
                 for t in k.split(' ') {
                     if seen.insert(t.to_string()) {
                         *df.entry(t.to_string()).or_default() += 1;
@@ -103,7 +316,11 @@ impl Screening {
             }
             keys_per_party.push(keys);
         }
-        s.common = df.into_iter().filter(|(_, n)| *n > COMMON_LIMIT).map(|(t, _)| t).collect();
+        s.common = df
+            .into_iter()
+            .filter(|(_, n)| *n > COMMON_LIMIT)
+            .map(|(t, _)| t)
+            .collect();
         for (i, keys) in keys_per_party.iter().enumerate() {
             let mut per = Vec::new();
             for k in keys {
@@ -124,7 +341,12 @@ impl Screening {
     fn distinctive_words(&self, key: &str) -> Vec<String> {
         let mut out: Vec<String> = key
             .split(' ')
-            .filter(|t| t.len() >= 2 && !GENERIC.contains(t) && !LEGAL_FORMS.contains(t) && !self.common.contains(*t))
+            .filter(|t| {
+                t.len() >= 2
+                    && !GENERIC.contains(t)
+                    && !LEGAL_FORMS.contains(t)
+                    && !self.common.contains(*t)
+            })
             .map(str::to_string)
             .collect();
         out.sort();
@@ -133,14 +355,22 @@ impl Screening {
     }
 
     /// Hits for `name`: exact matches, then near matches, each party once, in party order.
+    /// The same name under another legal form (`Intellexa S.A.` given, `Intellexa Limited`
+    /// listed) is a near match.
     pub fn screen(&self, name: &str) -> Vec<PartyHit> {
-        let key = name_key(name);
+        let (key, form) = split_key(name);
         if key.is_empty() {
             return Vec::new();
         }
         let mut hits: Vec<PartyHit> = Vec::new();
         if let Some(ps) = self.exact.get(&key) {
-            hits.extend(ps.iter().map(|&p| PartyHit { party: p, exact: true }));
+            for (p, listed_form) in ps {
+                let exact = form.is_empty() || listed_form.is_empty() || *listed_form == form;
+                match hits.iter_mut().find(|h| h.party == *p) {
+                    Some(h) => h.exact |= exact,
+                    None => hits.push(PartyHit { party: *p, exact }),
+                }
+            }
         }
         let given = self.distinctive_words(&key);
         if given.is_empty() {
@@ -164,12 +394,16 @@ impl Screening {
                     return false;
                 }
                 let listed_set: HashSet<&str> = listed.iter().map(String::as_str).collect();
-                let listed_in_given = listed_set.is_subset(&given_set) && listed.iter().any(|t| t.len() >= 3);
+                let listed_in_given =
+                    listed_set.is_subset(&given_set) && listed.iter().any(|t| t.len() >= 3);
                 let given_in_listed = given.len() >= 2 && given_set.is_subset(&listed_set);
                 listed_in_given || given_in_listed
             });
             if near {
-                hits.push(PartyHit { party: p, exact: false });
+                hits.push(PartyHit {
+                    party: p,
+                    exact: false,
+                });
             }
         }
         sorted(hits)
@@ -212,7 +446,10 @@ mod tests {
     fn keys_drop_legal_forms_and_punctuation() {
         assert_eq!(name_key("Intellexa S.A."), "intellexa");
         assert_eq!(name_key("INTELLEXA LTD."), "intellexa");
-        assert_eq!(name_key("Computer Security Initiative Consultancy PTE. LTD."), "computer security initiative consultancy");
+        assert_eq!(
+            name_key("Computer Security Initiative Consultancy PTE. LTD."),
+            "computer security initiative consultancy"
+        );
         assert_eq!(name_key("Cytrox Holdings Zrt"), "cytrox holdings");
         assert_eq!(name_key("Ltd"), "ltd");
     }
@@ -220,13 +457,42 @@ mod tests {
     #[test]
     fn generic_words_never_match() {
         let s = Screening::build(
-            vec![vec!["Positive Technologies"], vec!["NSO Group"], vec!["Intellexa S.A.", "Intellexa Anonymi Etaireia"]].into_iter(),
+            vec![
+                vec!["Positive Technologies"],
+                vec!["NSO Group"],
+                vec!["Intellexa S.A.", "Intellexa Anonymi Etaireia"],
+            ]
+            .into_iter(),
         );
         assert!(s.screen("Acme Security S.A.").is_empty());
         assert!(s.screen("Global Technologies Group").is_empty());
-        assert_eq!(s.screen("intellexa sa"), vec![PartyHit { party: 2, exact: true }]);
-        assert_eq!(s.screen("Intellexa Anonymi Etaireia"), vec![PartyHit { party: 2, exact: true }]);
-        assert_eq!(s.screen("NSO Group Technologies"), vec![PartyHit { party: 1, exact: false }]);
-        assert_eq!(s.screen("Positive Tech Research"), vec![PartyHit { party: 0, exact: false }]);
+        assert_eq!(
+            s.screen("intellexa sa"),
+            vec![PartyHit {
+                party: 2,
+                exact: true
+            }]
+        );
+        assert_eq!(
+            s.screen("Intellexa Anonymi Etaireia"),
+            vec![PartyHit {
+                party: 2,
+                exact: true
+            }]
+        );
+        assert_eq!(
+            s.screen("NSO Group Technologies"),
+            vec![PartyHit {
+                party: 1,
+                exact: false
+            }]
+        );
+        assert_eq!(
+            s.screen("Positive Tech Research"),
+            vec![PartyHit {
+                party: 0,
+                exact: false
+            }]
+        );
     }
 }

@@ -32,7 +32,15 @@ pub const SCENARIO_COLUMNS: [&str; 13] = [
 pub(crate) const REQUIRED: [&str; 3] = ["id", "item", "destination"];
 
 /// Columns whose values are codes: invisible and control characters are refused there.
-const CODE_COLUMNS: [&str; 7] = ["item", "destination", "exporter", "end_user", "end_use", "transaction", "currency"];
+const CODE_COLUMNS: [&str; 7] = [
+    "item",
+    "destination",
+    "exporter",
+    "end_user",
+    "end_use",
+    "transaction",
+    "currency",
+];
 
 /// Largest scenario file read whole (bytes).
 pub const MAX_INPUT_BYTES: u64 = 512 * 1024 * 1024;
@@ -125,7 +133,8 @@ fn split_cells(
         if SCENARIO_COLUMNS.contains(&name.as_str()) {
             if rec.cells.insert(name.clone(), v).is_some() {
                 return Err(Error::input(
-                    Located::new(file, format!("scenario #{}: column given twice", index + 1)).column(name),
+                    Located::new(file, format!("scenario #{}: column given twice", index + 1))
+                        .column(name),
                 ));
             }
         } else if opts.strict_columns {
@@ -144,7 +153,9 @@ fn split_cells(
             extra.insert(pos, v);
         }
     }
-    rec.extra = (0..header.extra.len()).map(|i| extra.remove(&i).unwrap_or_default()).collect();
+    rec.extra = (0..header.extra.len())
+        .map(|i| extra.remove(&i).unwrap_or_default())
+        .collect();
     Ok(rec)
 }
 
@@ -152,7 +163,10 @@ pub(crate) fn unknown_column(l: Located, name: &str) -> Located {
     let mut e = l
         .column(name.to_string())
         .value(name.to_string())
-        .accepted(format!("{} (or drop --strict-columns to pass other columns through)", SCENARIO_COLUMNS.join(", ")));
+        .accepted(format!(
+            "{} (or drop --strict-columns to pass other columns through)",
+            SCENARIO_COLUMNS.join(", ")
+        ));
     if let Some(s) = crate::data::suggest(name, SCENARIO_COLUMNS.iter().copied()) {
         e = e.hint(format!("did you mean `{s}`? (or --map {name}={s})"));
     }
@@ -165,11 +179,26 @@ pub fn parse_records(file: &str, bytes: &[u8], format: Format) -> Result<Vec<Raw
 }
 
 /// Parses a whole document into raw records and the passed-through header.
-pub fn parse_records_with(file: &str, bytes: &[u8], format: Format, opts: &Options) -> Result<(Vec<RawRecord>, Header)> {
+pub fn parse_records_with(
+    file: &str,
+    bytes: &[u8],
+    format: Format,
+    opts: &Options,
+) -> Result<(Vec<RawRecord>, Header)> {
     let mut header = Header::default();
     match format {
         Format::Csv => {
-            let table = Table::parse(file, bytes, &Columns { required: &[], optional: &[], open: true, fold_case: false }, Error::input)?;
+            let table = Table::parse(
+                file,
+                bytes,
+                &Columns {
+                    required: &[],
+                    optional: &[],
+                    open: true,
+                    fold_case: false,
+                },
+                Error::input,
+            )?;
             let mut names: Vec<String> = Vec::new();
             let mut extra_idx = Vec::new();
             for h in &table.headers {
@@ -177,7 +206,10 @@ pub fn parse_records_with(file: &str, bytes: &[u8], format: Format, opts: &Optio
                 if SCENARIO_COLUMNS.contains(&n.as_str()) {
                     names.push(n);
                 } else if opts.strict_columns {
-                    return Err(Error::input(unknown_column(Located::new(file, "unknown column").line(1), h)));
+                    return Err(Error::input(unknown_column(
+                        Located::new(file, "unknown column").line(1),
+                        h,
+                    )));
                 } else {
                     names.push(String::new());
                     extra_idx.push(header.extra.len());
@@ -189,7 +221,10 @@ pub fn parse_records_with(file: &str, bytes: &[u8], format: Format, opts: &Optio
                 .rows
                 .iter()
                 .map(|row| {
-                    let mut rec = RawRecord { line: row.line, ..RawRecord::default() };
+                    let mut rec = RawRecord {
+                        line: row.line,
+                        ..RawRecord::default()
+                    };
                     for (n, v) in names.iter().zip(&row.fields) {
                         if n.is_empty() {
                             rec.extra.push(v.clone());
@@ -205,10 +240,16 @@ pub fn parse_records_with(file: &str, bytes: &[u8], format: Format, opts: &Optio
         Format::Toml => {
             let text = utf8(file, bytes)?;
             if nesting_depth(text) > 16 {
-                return Err(Error::input(Located::new(file, "TOML nested too deeply for a scenario file")));
+                return Err(Error::input(Located::new(
+                    file,
+                    "TOML nested too deeply for a scenario file",
+                )));
             }
             let value: toml::Table = toml::from_str(text).map_err(|e| {
-                let mut l = Located::new(file, format!("malformed TOML: {}", e.message().to_lowercase()));
+                let mut l = Located::new(
+                    file,
+                    format!("malformed TOML: {}", e.message().to_lowercase()),
+                );
                 if let Some(span) = e.span() {
                     l = l.line(1 + text[..span.start.min(text.len())].matches('\n').count() as u64);
                 }
@@ -216,16 +257,25 @@ pub fn parse_records_with(file: &str, bytes: &[u8], format: Format, opts: &Optio
             })?;
             for key in value.keys() {
                 if key != "scenario" {
-                    return Err(Error::input(Located::new(file, "unknown top-level key").value(key.clone()).accepted("`[[scenario]]` tables")));
+                    return Err(Error::input(
+                        Located::new(file, "unknown top-level key")
+                            .value(key.clone())
+                            .accepted("`[[scenario]]` tables"),
+                    ));
                 }
             }
             let Some(list) = value.get("scenario").and_then(|v| v.as_array()) else {
-                return Err(Error::input(Located::new(file, "no scenarios").accepted("`[[scenario]]` tables")));
+                return Err(Error::input(
+                    Located::new(file, "no scenarios").accepted("`[[scenario]]` tables"),
+                ));
             };
             let mut out = Vec::with_capacity(list.len());
             for (i, v) in list.iter().enumerate() {
                 let Some(t) = v.as_table() else {
-                    return Err(Error::input(Located::new(file, format!("scenario #{} is not a table", i + 1))));
+                    return Err(Error::input(Located::new(
+                        file,
+                        format!("scenario #{} is not a table", i + 1),
+                    )));
                 };
                 let mut pairs = Vec::new();
                 for (k, v) in t {
@@ -236,7 +286,14 @@ pub fn parse_records_with(file: &str, bytes: &[u8], format: Format, opts: &Optio
                         toml::Value::Boolean(b) => b.to_string(),
                         _ => {
                             return Err(Error::input(
-                                Located::new(file, format!("scenario #{}: value must be text, a number or a boolean", i + 1)).column(k.clone()),
+                                Located::new(
+                                    file,
+                                    format!(
+                                        "scenario #{}: value must be text, a number or a boolean",
+                                        i + 1
+                                    ),
+                                )
+                                .column(k.clone()),
                             ));
                         }
                     };
@@ -250,15 +307,24 @@ pub fn parse_records_with(file: &str, bytes: &[u8], format: Format, opts: &Optio
         Format::Json => {
             let text = utf8(file, bytes)?;
             let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-                Error::input(Located::new(file, format!("malformed JSON: {e}").to_lowercase()).line(e.line() as u64))
+                Error::input(
+                    Located::new(file, format!("malformed JSON: {e}").to_lowercase())
+                        .line(e.line() as u64),
+                )
             })?;
             let Some(list) = value.as_array() else {
-                return Err(Error::input(Located::new(file, "expected a JSON array of scenario objects")));
+                return Err(Error::input(Located::new(
+                    file,
+                    "expected a JSON array of scenario objects",
+                )));
             };
             let mut out = Vec::with_capacity(list.len());
             for (i, v) in list.iter().enumerate() {
                 let Some(obj) = v.as_object() else {
-                    return Err(Error::input(Located::new(file, format!("scenario #{} is not an object", i + 1))));
+                    return Err(Error::input(Located::new(
+                        file,
+                        format!("scenario #{} is not an object", i + 1),
+                    )));
                 };
                 let mut pairs = Vec::new();
                 for (k, v) in obj {
@@ -269,7 +335,14 @@ pub fn parse_records_with(file: &str, bytes: &[u8], format: Format, opts: &Optio
                         serde_json::Value::Null => String::new(),
                         _ => {
                             return Err(Error::input(
-                                Located::new(file, format!("scenario #{}: value must be text, a number or a boolean", i + 1)).column(k.clone()),
+                                Located::new(
+                                    file,
+                                    format!(
+                                        "scenario #{}: value must be text, a number or a boolean",
+                                        i + 1
+                                    ),
+                                )
+                                .column(k.clone()),
                             ));
                         }
                     };
@@ -309,13 +382,22 @@ pub(crate) fn check_required(file: &str, names: &[String], opts: &Options) -> Re
 
 fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
+        let line = 1 + bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
         Error::input(Located::new(file, "not valid UTF-8 text").line(line))
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if let Some(pos) = text.find('\u{feff}') {
         let line = 1 + text[..pos].matches('\n').count() as u64;
-        return Err(Error::input(Located::new(file, "a byte-order mark (U+FEFF) inside the file: it is accepted only at the start").line(line)));
+        return Err(Error::input(
+            Located::new(
+                file,
+                "a byte-order mark (U+FEFF) inside the file: it is accepted only at the start",
+            )
+            .line(line),
+        ));
     }
     Ok(text)
 }
@@ -336,10 +418,17 @@ fn nesting_depth(text: &str) -> usize {
 }
 
 /// Resolves raw records into scenarios: every value checked, ids unique.
-pub fn resolve(world: &World, file: &str, records: &[RawRecord], csv_lines: bool) -> Result<Vec<Scenario>> {
+pub fn resolve(
+    world: &World,
+    file: &str,
+    records: &[RawRecord],
+    csv_lines: bool,
+) -> Result<Vec<Scenario>> {
     let opts = Options::default();
     if records.is_empty() {
-        return Err(Error::input(Located::new(file, "no scenarios in the file").accepted("at least one scenario row")));
+        return Err(Error::input(
+            Located::new(file, "no scenarios in the file").accepted("at least one scenario row"),
+        ));
     }
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(records.len());
@@ -370,11 +459,18 @@ fn at(file: &str, rec: &RawRecord, csv_lines: bool, column: &str, message: &str)
 
 /// The first invisible or control character of `text`, if any.
 fn hidden_char(text: &str) -> Option<char> {
-    text.chars().find(|&c| (c.is_control() && c != '\t') || is_invisible(c))
+    text.chars()
+        .find(|&c| (c.is_control() && c != '\t') || is_invisible(c))
 }
 
 /// Resolves one record.
-pub fn resolve_one(world: &World, file: &str, rec: &RawRecord, csv_lines: bool, opts: &Options) -> Result<Scenario> {
+pub fn resolve_one(
+    world: &World,
+    file: &str,
+    rec: &RawRecord,
+    csv_lines: bool,
+    opts: &Options,
+) -> Result<Scenario> {
     let err = |column: &str, message: &str| at(file, rec, csv_lines, column, message);
     let cell = |c: &str| rec.cells.get(c).map(|s| s.trim()).unwrap_or("");
     for c in CODE_COLUMNS {
@@ -420,19 +516,36 @@ pub fn resolve_one(world: &World, file: &str, rec: &RawRecord, csv_lines: bool, 
         return Err(Error::input(e));
     };
     let end_user = word::<EndUser>(cell("end_user"), EndUser::Commercial).ok_or_else(|| {
-        Error::input(err("end_user", "unknown end user").value(cell("end_user")).accepted(<EndUser as Word>::accepted()))
+        Error::input(
+            err("end_user", "unknown end user")
+                .value(cell("end_user"))
+                .accepted(<EndUser as Word>::accepted()),
+        )
     })?;
     let end_use = word::<EndUse>(cell("end_use"), EndUse::Unspecified).ok_or_else(|| {
-        Error::input(err("end_use", "unknown end use").value(cell("end_use")).accepted(<EndUse as Word>::accepted()))
+        Error::input(
+            err("end_use", "unknown end use")
+                .value(cell("end_use"))
+                .accepted(<EndUse as Word>::accepted()),
+        )
     })?;
-    let transaction = word::<Transaction>(cell("transaction"), Transaction::Export).ok_or_else(|| {
-        Error::input(err("transaction", "unknown transaction type").value(cell("transaction")).accepted(<Transaction as Word>::accepted()))
-    })?;
+    let transaction =
+        word::<Transaction>(cell("transaction"), Transaction::Export).ok_or_else(|| {
+            Error::input(
+                err("transaction", "unknown transaction type")
+                    .value(cell("transaction"))
+                    .accepted(<Transaction as Word>::accepted()),
+            )
+        })?;
     let boolean = |c: &str| -> Result<bool> {
         match cell(c).to_ascii_lowercase().as_str() {
             "" | "false" | "no" | "0" => Ok(false),
             "true" | "yes" | "1" => Ok(true),
-            _ => Err(Error::input(err(c, "not a boolean").value(cell(c)).accepted("true, false (also yes/no, 1/0)"))),
+            _ => Err(Error::input(
+                err(c, "not a boolean")
+                    .value(cell(c))
+                    .accepted("true, false (also yes/no, 1/0)"),
+            )),
         }
     };
     let deemed = boolean("deemed")?;
@@ -444,7 +557,11 @@ pub fn resolve_one(world: &World, file: &str, rec: &RawRecord, csv_lines: bool, 
         match pct_text.trim_end_matches('%').trim().parse::<f64>() {
             Ok(p) if (0.0..=100.0).contains(&p) => Some(p),
             _ => {
-                return Err(Error::input(err("us_content_pct", "not a percentage").value(pct_text).accepted("a number from 0 to 100")));
+                return Err(Error::input(
+                    err("us_content_pct", "not a percentage")
+                        .value(pct_text)
+                        .accepted("a number from 0 to 100"),
+                ));
             }
         }
     };
@@ -454,7 +571,13 @@ pub fn resolve_one(world: &World, file: &str, rec: &RawRecord, csv_lines: bool, 
     } else {
         match value_text.replace([',', '_', ' '], "").parse::<f64>() {
             Ok(v) if v >= 0.0 && v.is_finite() => Some(v),
-            _ => return Err(Error::input(err("value", "not an amount").value(value_text).accepted("a number at least 0, e.g. `4500` or `4,500.00`"))),
+            _ => {
+                return Err(Error::input(
+                    err("value", "not an amount")
+                        .value(value_text)
+                        .accepted("a number at least 0, e.g. `4500` or `4,500.00`"),
+                ));
+            }
         }
     };
     let currency_text = cell("currency");
@@ -463,7 +586,13 @@ pub fn resolve_one(world: &World, file: &str, rec: &RawRecord, csv_lines: bool, 
     } else {
         match Currency::parse(&currency_text.to_ascii_uppercase()) {
             Some(c) => Some(c),
-            None => return Err(Error::input(err("currency", "unknown currency").value(currency_text).accepted(<Currency as Word>::accepted()))),
+            None => {
+                return Err(Error::input(
+                    err("currency", "unknown currency")
+                        .value(currency_text)
+                        .accepted(<Currency as Word>::accepted()),
+                ));
+            }
         }
     };
     let exp_text = cell("exporter");
@@ -476,7 +605,9 @@ pub fn resolve_one(world: &World, file: &str, rec: &RawRecord, csv_lines: bool, 
                 jurisdiction: world.jurisdiction(world.places().code(place)),
             }),
             None => {
-                let mut e = err("exporter", "unknown place").value(exp_text).accepted("an ISO 3166-1 code or a country name");
+                let mut e = err("exporter", "unknown place")
+                    .value(exp_text)
+                    .accepted("an ISO 3166-1 code or a country name");
                 if let Some(s) = world.places().suggest(exp_text) {
                     e = e.hint(format!("did you mean `{s}`?"));
                 }
@@ -484,7 +615,11 @@ pub fn resolve_one(world: &World, file: &str, rec: &RawRecord, csv_lines: bool, 
             }
         }
     };
-    let name = rec.cells.get("end_user_name").map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let name = rec
+        .cells
+        .get("end_user_name")
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
     let hits = name.as_deref().map(|n| world.screen(n)).unwrap_or_default();
     Ok(Scenario {
         id,

@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use crate::data::table::{Columns, CsvStream};
 use crate::error::{Error, Located, Result};
 use crate::input::{
-    Format, Header, MAX_INPUT_BYTES, Options, RawRecord, SCENARIO_COLUMNS, check_required, header_name,
-    parse_records_with, unknown_column,
+    Format, Header, MAX_INPUT_BYTES, Options, RawRecord, SCENARIO_COLUMNS, check_required,
+    header_name, parse_records_with, unknown_column,
 };
 
 /// Largest TOML or JSON scenario file (they are parsed whole); use CSV for more.
@@ -35,11 +35,18 @@ impl Input {
     pub fn open(arg: &str, options: Options) -> Result<Input> {
         let format = Format::from_path(arg);
         if arg == "-" {
-            let mut spool = tempfile::NamedTempFile::new().map_err(|e| Error::io("create", &std::env::temp_dir(), e))?;
-            let copied = std::io::copy(&mut std::io::stdin().lock().take(MAX_INPUT_BYTES + 1), spool.as_file_mut())
-                .map_err(|e| Error::io("read", std::path::Path::new("<stdin>"), e))?;
+            let mut spool = tempfile::NamedTempFile::new()
+                .map_err(|e| Error::io("create", &std::env::temp_dir(), e))?;
+            let copied = std::io::copy(
+                &mut std::io::stdin().lock().take(MAX_INPUT_BYTES + 1),
+                spool.as_file_mut(),
+            )
+            .map_err(|e| Error::io("read", std::path::Path::new("<stdin>"), e))?;
             if copied > MAX_INPUT_BYTES {
-                return Err(Error::input(Located::new("<stdin>", format!("input larger than {MAX_INPUT_BYTES} bytes"))));
+                return Err(Error::input(Located::new(
+                    "<stdin>",
+                    format!("input larger than {MAX_INPUT_BYTES} bytes"),
+                )));
             }
             return Ok(Input {
                 name: "<stdin>".into(),
@@ -52,12 +59,17 @@ impl Input {
         let path = PathBuf::from(arg);
         let meta = std::fs::metadata(&path).map_err(|e| Error::io("read", &path, e))?;
         if meta.is_dir() {
-            return Err(Error::input(Located::new(arg, "is a folder, not a scenario file")));
+            return Err(Error::input(Located::new(
+                arg,
+                "is a folder, not a scenario file",
+            )));
         }
         if format != Format::Csv && meta.len() > MAX_DOCUMENT_BYTES {
             return Err(Error::input(Located::new(
                 arg,
-                format!("TOML and JSON scenario files are limited to {MAX_DOCUMENT_BYTES} bytes; use CSV for larger batches"),
+                format!(
+                    "TOML and JSON scenario files are limited to {MAX_DOCUMENT_BYTES} bytes; use CSV for larger batches"
+                ),
             )));
         }
         Ok(Input {
@@ -85,11 +97,24 @@ impl Input {
         match self.format {
             Format::Csv => {
                 let mut prefix = vec![0u8; 1 << 16];
-                let n = read_prefix(&mut file, &mut prefix).map_err(|e| Error::io("read", &self.path, e))?;
+                let n = read_prefix(&mut file, &mut prefix)
+                    .map_err(|e| Error::io("read", &self.path, e))?;
                 let crlf = crate::data::table::starts_crlf(&prefix[..n]);
                 let file = File::open(&self.path).map_err(|e| Error::io("read", &self.path, e))?;
-                let columns = Columns { required: &[], optional: &[], open: true, fold_case: false };
-                let stream = CsvStream::new(&self.name, BufReader::with_capacity(1 << 16, file), &columns, Error::input, crlf, &[])?;
+                let columns = Columns {
+                    required: &[],
+                    optional: &[],
+                    open: true,
+                    fold_case: false,
+                };
+                let stream = CsvStream::new(
+                    &self.name,
+                    BufReader::with_capacity(1 << 16, file),
+                    &columns,
+                    Error::input,
+                    crlf,
+                    &[],
+                )?;
                 let mut names = Vec::new();
                 let mut header = Header::default();
                 for raw in &stream.headers {
@@ -105,7 +130,10 @@ impl Input {
                         }
                         names.push(n);
                     } else if self.options.strict_columns {
-                        return Err(Error::input(unknown_column(Located::new(&self.name, "unknown column").line(1), raw)));
+                        return Err(Error::input(unknown_column(
+                            Located::new(&self.name, "unknown column").line(1),
+                            raw,
+                        )));
                     } else {
                         names.push(String::new());
                         header.extra.push(raw.clone());
@@ -116,8 +144,11 @@ impl Input {
             }
             _ => {
                 let mut bytes = Vec::new();
-                file.take(MAX_DOCUMENT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| Error::io("read", &self.path, e))?;
-                let (records, header) = parse_records_with(&self.name, &bytes, self.format, &self.options)?;
+                file.take(MAX_DOCUMENT_BYTES + 1)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| Error::io("read", &self.path, e))?;
+                let (records, header) =
+                    parse_records_with(&self.name, &bytes, self.format, &self.options)?;
                 Ok((Records::Whole(records.into_iter()), header))
             }
         }
@@ -145,7 +176,10 @@ impl Iterator for Records {
             Records::Whole(it) => it.next().map(Ok),
             Records::Csv(s, names) => s.next_row().map(|r| {
                 r.map(|row| {
-                    let mut rec = RawRecord { line: row.line, ..RawRecord::default() };
+                    let mut rec = RawRecord {
+                        line: row.line,
+                        ..RawRecord::default()
+                    };
                     for (n, v) in names.iter().zip(row.fields) {
                         if n.is_empty() {
                             rec.extra.push(v);

@@ -129,15 +129,28 @@ mod tests {
 
     #[test]
     fn dates_parse_and_order() {
-        assert_eq!(Date::parse("2022-03-07").map(|d| d.to_string()).as_deref(), Some("2022-03-07"));
+        assert_eq!(
+            Date::parse("2022-03-07").map(|d| d.to_string()).as_deref(),
+            Some("2022-03-07")
+        );
         assert!(Date::parse("2022-02-29").is_none());
         assert!(Date::parse("2024-02-29").is_some());
         assert!(Date::parse("2022-3-07").is_none());
         assert!(Date::parse("2022-13-01").is_none());
         assert!(Date::parse("20220307").is_none());
         assert!(Date::parse("2021-12-31") < Date::parse("2022-01-01"));
-        assert_eq!(Date::parse("2022-03-01").map(|d| d.pred().to_string()).as_deref(), Some("2022-02-28"));
-        assert_eq!(Date::parse("2022-01-01").map(|d| d.pred().to_string()).as_deref(), Some("2021-12-31"));
+        assert_eq!(
+            Date::parse("2022-03-01")
+                .map(|d| d.pred().to_string())
+                .as_deref(),
+            Some("2022-02-28")
+        );
+        assert_eq!(
+            Date::parse("2022-01-01")
+                .map(|d| d.pred().to_string())
+                .as_deref(),
+            Some("2021-12-31")
+        );
     }
 
     #[test]

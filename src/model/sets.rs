@@ -207,9 +207,15 @@ mod tests {
         assert_eq!(d.get(1), Member::Maybe);
         assert_eq!(d.get(3), Member::Maybe);
         let u = a.union(&b);
-        assert_eq!((u.get(1), u.get(4), u.get(5)), (Member::Yes, Member::Maybe, Member::No));
+        assert_eq!(
+            (u.get(1), u.get(4), u.get(5)),
+            (Member::Yes, Member::Maybe, Member::No)
+        );
         let i = a.intersection(&b);
-        assert_eq!((i.get(2), i.get(1), i.get(3)), (Member::Yes, Member::Maybe, Member::No));
+        assert_eq!(
+            (i.get(2), i.get(1), i.get(3)),
+            (Member::Yes, Member::Maybe, Member::No)
+        );
         assert_eq!(a.uncertain().get(1), Member::Maybe);
     }
 }

@@ -30,12 +30,18 @@ pub trait MatrixSink {
 }
 
 /// Opens the sink for `format` (`None` path = standard output, not for Parquet).
-pub fn open(format: OutputFormat, path: Option<&Path>, provenance: &Provenance) -> Result<Box<dyn MatrixSink>> {
+pub fn open(
+    format: OutputFormat,
+    path: Option<&Path>,
+    provenance: &Provenance,
+) -> Result<Box<dyn MatrixSink>> {
     let target = Target::open(path)?;
     let _ = provenance;
     Ok(match format {
         #[cfg(feature = "polars")]
-        OutputFormat::Parquet => Box::new(parquet::ParquetSink::new(target, provenance.key_values())),
+        OutputFormat::Parquet => {
+            Box::new(parquet::ParquetSink::new(target, provenance.key_values()))
+        }
         OutputFormat::Jsonl => Box::new(TextSink::new(target, true)),
         _ => Box::new(TextSink::new(target, false)),
     })
@@ -177,4 +183,3 @@ impl MatrixSink for TextSink {
         }
     }
 }
-

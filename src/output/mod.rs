@@ -56,7 +56,10 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 
 /// Escapes invisible and control characters other than tab as `\u{…}`.
 pub fn escape_hidden(cell: &str) -> std::borrow::Cow<'_, str> {
-    if !cell.chars().any(|c| (c.is_control() && c != '\t') || is_invisible(c)) {
+    if !cell
+        .chars()
+        .any(|c| (c.is_control() && c != '\t') || is_invisible(c))
+    {
         return cell.into();
     }
     let mut out = String::with_capacity(cell.len() + 8);
@@ -73,7 +76,12 @@ pub fn escape_hidden(cell: &str) -> std::borrow::Cow<'_, str> {
 /// The rule chain of one row, indented, for `--explain`.
 pub fn explanation(reasons: &str, conditions: &str, citations: &str, us_reasons: &str) -> String {
     let mut out = String::new();
-    for (label, text) in [("because", reasons), ("conditions", conditions), ("citations", citations), ("US re-export", us_reasons)] {
+    for (label, text) in [
+        ("because", reasons),
+        ("conditions", conditions),
+        ("citations", citations),
+        ("US re-export", us_reasons),
+    ] {
         let mut first = true;
         for part in text.split("; ").filter(|p| !p.is_empty()) {
             let head = if first { label } else { "" };
@@ -87,7 +95,9 @@ pub fn explanation(reasons: &str, conditions: &str, citations: &str, us_reasons:
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut t = Target::open(Some(path))?;
-    t.out.write_all(bytes).map_err(|e| Error::io("write", path, e))?;
+    t.out
+        .write_all(bytes)
+        .map_err(|e| Error::io("write", path, e))?;
     t.finish()
 }
 
@@ -107,8 +117,14 @@ impl Target {
                 rename: None,
             }),
             Some(p) => {
-                let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let dir = p
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
                 let f = std::fs::File::create(&tmp).map_err(|e| Error::io("create", &tmp, e))?;
                 Ok(Target {
@@ -131,7 +147,9 @@ impl Target {
                 }
                 std::fs::rename(&tmp, &path).map_err(|e| Error::io("write", &path, e))
             }
-            None => flushed.or_else(ignore_pipe).map_err(|e| Error::io("write", Path::new("<stdout>"), e)),
+            None => flushed
+                .or_else(ignore_pipe)
+                .map_err(|e| Error::io("write", Path::new("<stdout>"), e)),
         }
     }
 }
@@ -145,7 +163,11 @@ impl Drop for Target {
 }
 
 fn ignore_pipe(e: std::io::Error) -> std::io::Result<()> {
-    if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) }
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(e)
+    }
 }
 
 /// Writes `bytes` to `path` (atomically) or to standard output.
@@ -154,7 +176,10 @@ pub fn emit(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
         Some(p) => write_atomic(p, bytes),
         None => {
             let mut t = Target::open(None)?;
-            t.out.write_all(bytes).or_else(ignore_pipe).map_err(|e| Error::io("write", Path::new("<stdout>"), e))?;
+            t.out
+                .write_all(bytes)
+                .or_else(ignore_pipe)
+                .map_err(|e| Error::io("write", Path::new("<stdout>"), e))?;
             t.finish()
         }
     }

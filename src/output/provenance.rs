@@ -57,7 +57,12 @@ impl Provenance {
             .enumerate()
             .map(|(ri, r)| ListVersion {
                 regime: r.id.clone(),
-                jurisdictions: world.jurisdictions.iter().filter(|j| j.regime == ri).map(|j| j.code.clone()).collect(),
+                jurisdictions: world
+                    .jurisdictions
+                    .iter()
+                    .filter(|j| j.regime == ri)
+                    .map(|j| j.code.clone())
+                    .collect(),
                 list: r.meta.list_name.clone(),
                 version: r.meta.list_version.clone(),
                 date: r.meta.list_date.to_string(),
@@ -81,7 +86,10 @@ impl Provenance {
 
     /// As pretty JSON.
     pub fn json(&self) -> Result<Vec<u8>> {
-        let mut v = serde_json::to_vec_pretty(self).map_err(|e| Error::Output { format: "provenance", message: e.to_string() })?;
+        let mut v = serde_json::to_vec_pretty(self).map_err(|e| Error::Output {
+            format: "provenance",
+            message: e.to_string(),
+        })?;
         v.push(b'\n');
         Ok(v)
     }
@@ -107,7 +115,12 @@ pub fn sidecar(path: &Path) -> PathBuf {
 
 /// Writes the provenance of an output: a sidecar next to a CSV/JSON file, or `explicit`.
 /// Parquet output carries it inside and needs no sidecar (unless `explicit` is given).
-pub fn write(p: &Provenance, output: Option<&Path>, explicit: Option<&Path>, parquet: bool) -> Result<()> {
+pub fn write(
+    p: &Provenance,
+    output: Option<&Path>,
+    explicit: Option<&Path>,
+    parquet: bool,
+) -> Result<()> {
     let target = match (explicit, output) {
         (Some(e), _) => Some(e.to_path_buf()),
         (None, Some(o)) if !parquet => Some(sidecar(o)),

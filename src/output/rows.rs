@@ -8,8 +8,8 @@ use std::path::Path;
 
 use crate::engine::{COLUMNS, Rendered};
 use crate::error::{Error, Result};
-use crate::output::{OutputFormat, Target, explanation, neutralise};
 use crate::output::provenance::Provenance;
+use crate::output::{OutputFormat, Target, explanation, neutralise};
 
 /// One output row: a determination, or (with `--keep-going`) a scenario that could not be read.
 pub enum OutRow {
@@ -39,7 +39,11 @@ pub enum Col {
 
 /// The output columns: by default every contract column, the passed-through ones and
 /// `error`; `selected` (`--columns`) picks and orders them.
-pub fn columns(extra: &[String], errors: bool, selected: Option<&[String]>) -> Result<(Vec<Col>, Vec<String>)> {
+pub fn columns(
+    extra: &[String],
+    errors: bool,
+    selected: Option<&[String]>,
+) -> Result<(Vec<Col>, Vec<String>)> {
     let all_names = || {
         let mut v: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
         v.extend(extra.iter().cloned());
@@ -52,7 +56,10 @@ pub fn columns(extra: &[String], errors: bool, selected: Option<&[String]>) -> R
         if let Some(i) = COLUMNS.iter().position(|c| *c == name) {
             return Some(Col::Contract(i));
         }
-        if let Some(i) = extra.iter().position(|c| c == name || c.to_lowercase() == name.to_lowercase()) {
+        if let Some(i) = extra
+            .iter()
+            .position(|c| c == name || c.to_lowercase() == name.to_lowercase())
+        {
             return Some(Col::Extra(i));
         }
         (name == "error" && errors).then_some(Col::Error)
@@ -74,7 +81,12 @@ pub fn columns(extra: &[String], errors: bool, selected: Option<&[String]>) -> R
                     }
                     Some(_) => {}
                     None => {
-                        return Err(Error::flag("--columns", s, "not an output column", &all_names().join(", ")));
+                        return Err(Error::flag(
+                            "--columns",
+                            s,
+                            "not an output column",
+                            &all_names().join(", "),
+                        ));
                     }
                 }
             }
@@ -108,7 +120,14 @@ fn out_err(format: &'static str) -> impl Fn(String) -> Error {
 
 impl RowSink {
     /// Opens the sink.
-    pub fn open(format: OutputFormat, path: Option<&Path>, cols: Vec<Col>, names: Vec<String>, explain: bool, provenance: Provenance) -> Result<RowSink> {
+    pub fn open(
+        format: OutputFormat,
+        path: Option<&Path>,
+        cols: Vec<Col>,
+        names: Vec<String>,
+        explain: bool,
+        provenance: Provenance,
+    ) -> Result<RowSink> {
         Ok(RowSink {
             format,
             target: Some(Target::open(path)?),
@@ -132,7 +151,9 @@ impl RowSink {
             (OutRow::Ok(..), Col::Error) => "",
             (OutRow::Bad { scenario_id, .. }, Col::Contract(0)) => scenario_id,
             (OutRow::Bad { .. }, Col::Contract(_)) => "",
-            (OutRow::Bad { extra, .. }, Col::Extra(i)) => extra.get(i).map(String::as_str).unwrap_or(""),
+            (OutRow::Bad { extra, .. }, Col::Extra(i)) => {
+                extra.get(i).map(String::as_str).unwrap_or("")
+            }
             (OutRow::Bad { error, .. }, Col::Error) => error,
         }
     }
@@ -143,17 +164,32 @@ impl RowSink {
             let mut err = std::io::stderr().lock();
             for r in &rows {
                 if let OutRow::Ok(r, _) = r {
-                    let _ = writeln!(err, "{} {} {}: {}", r.scenario_id, r.jurisdiction, r.item, r.outcome);
-                    let _ = write!(err, "{}", explanation(&r.reasons, &r.conditions, &r.citations, &r.us_reasons));
+                    let _ = writeln!(
+                        err,
+                        "{} {} {}: {}",
+                        r.scenario_id, r.jurisdiction, r.item, r.outcome
+                    );
+                    let _ = write!(
+                        err,
+                        "{}",
+                        explanation(&r.reasons, &r.conditions, &r.citations, &r.us_reasons)
+                    );
                 }
             }
         }
         match self.format {
             OutputFormat::Table => {
                 for r in &rows {
-                    self.table.push(self.cols.iter().map(|&c| Self::cell(r, c).to_string()).collect());
+                    self.table.push(
+                        self.cols
+                            .iter()
+                            .map(|&c| Self::cell(r, c).to_string())
+                            .collect(),
+                    );
                     self.table_explain.push(match r {
-                        OutRow::Ok(x, _) if self.explain => explanation(&x.reasons, &x.conditions, &x.citations, &x.us_reasons),
+                        OutRow::Ok(x, _) if self.explain => {
+                            explanation(&x.reasons, &x.conditions, &x.citations, &x.us_reasons)
+                        }
                         OutRow::Bad { error, .. } => format!("    error        {error}\n"),
                         _ => String::new(),
                     });
@@ -170,20 +206,29 @@ impl RowSink {
     fn out(&mut self) -> Result<&mut Box<dyn Write + Send>> {
         match self.target.as_mut() {
             Some(t) => Ok(&mut t.out),
-            None => Err(Error::Output { format: "output", message: "already finished".into() }),
+            None => Err(Error::Output {
+                format: "output",
+                message: "already finished".into(),
+            }),
         }
     }
 
     fn write_csv(&mut self, rows: &[OutRow]) -> Result<()> {
         let e = out_err("csv");
-        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::with_capacity(1 << 16));
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::with_capacity(1 << 16));
         if !self.header_written {
             w.write_record(&self.names).map_err(|x| e(x.to_string()))?;
             self.header_written = true;
         }
         for r in rows {
-            w.write_record(self.cols.iter().map(|&c| neutralise(Self::cell(r, c)).into_owned()))
-                .map_err(|x| e(x.to_string()))?;
+            w.write_record(
+                self.cols
+                    .iter()
+                    .map(|&c| neutralise(Self::cell(r, c)).into_owned()),
+            )
+            .map_err(|x| e(x.to_string()))?;
             self.rows_written += 1;
         }
         let buf = w.into_inner().map_err(|x| e(x.to_string()))?;
@@ -218,7 +263,11 @@ impl RowSink {
                 serde_json::to_writer(&mut buf, &obj).map_err(|x| e(x.to_string()))?;
                 buf.push(b'\n');
             } else {
-                buf.extend_from_slice(if self.rows_written == 0 { b"[\n" } else { b",\n" });
+                buf.extend_from_slice(if self.rows_written == 0 {
+                    b"[\n"
+                } else {
+                    b",\n"
+                });
                 let pretty = serde_json::to_string_pretty(&obj).map_err(|x| e(x.to_string()))?;
                 for (k, line) in pretty.lines().enumerate() {
                     if k > 0 {
@@ -241,10 +290,15 @@ impl RowSink {
                 .cols
                 .iter()
                 .zip(&self.names)
-                .map(|(&c, n)| (n.clone(), match c {
-                    Col::Contract(i) => kind_of(COLUMNS[i]),
-                    _ => ColumnKind::Text,
-                }))
+                .map(|(&c, n)| {
+                    (
+                        n.clone(),
+                        match c {
+                            Col::Contract(i) => kind_of(COLUMNS[i]),
+                            _ => ColumnKind::Text,
+                        },
+                    )
+                })
                 .collect();
             let target = self.out()?;
             let out = std::mem::replace(target, Box::new(std::io::sink()));
@@ -252,7 +306,10 @@ impl RowSink {
         }
         let cols = self.cols.clone();
         if let Some(p) = self.parquet.as_mut() {
-            let cells: Vec<Vec<&str>> = cols.iter().map(|&c| rows.iter().map(|r| Self::cell(r, c)).collect()).collect();
+            let cells: Vec<Vec<&str>> = cols
+                .iter()
+                .map(|&c| rows.iter().map(|r| Self::cell(r, c)).collect())
+                .collect();
             p.write(&cells, rows.len())?;
         }
         self.rows_written += rows.len() as u64;
@@ -264,11 +321,23 @@ impl RowSink {
         match self.format {
             OutputFormat::Table => {
                 let text = table(&self.names, &self.table, &self.table_explain);
-                self.out()?.write_all(text.as_bytes()).map_err(|x| Error::Output { format: "table", message: x.to_string() })?;
+                self.out()?
+                    .write_all(text.as_bytes())
+                    .map_err(|x| Error::Output {
+                        format: "table",
+                        message: x.to_string(),
+                    })?;
             }
             OutputFormat::Json => {
-                let tail: &[u8] = if self.rows_written == 0 { b"[]\n" } else { b"\n]\n" };
-                self.out()?.write_all(tail).map_err(|x| Error::Output { format: "json", message: x.to_string() })?;
+                let tail: &[u8] = if self.rows_written == 0 {
+                    b"[]\n"
+                } else {
+                    b"\n]\n"
+                };
+                self.out()?.write_all(tail).map_err(|x| Error::Output {
+                    format: "json",
+                    message: x.to_string(),
+                })?;
             }
             OutputFormat::Csv if !self.header_written => self.write_csv(&[])?,
             #[cfg(feature = "polars")]
@@ -290,11 +359,25 @@ impl RowSink {
 }
 
 /// The columns a person reads first, when present.
-const SHOWN: [&str; 10] = ["scenario_id", "jurisdiction", "item", "destination", "end_user", "outcome", "authorisation", "confidence", "ear_applies", "us_outcome"];
+const SHOWN: [&str; 10] = [
+    "scenario_id",
+    "jurisdiction",
+    "item",
+    "destination",
+    "end_user",
+    "outcome",
+    "authorisation",
+    "confidence",
+    "ear_applies",
+    "us_outcome",
+];
 
 fn table(names: &[String], rows: &[Vec<String>], notes: &[String]) -> String {
     let idx: Vec<usize> = if names.len() > SHOWN.len() {
-        SHOWN.iter().filter_map(|s| names.iter().position(|n| n == s)).collect()
+        SHOWN
+            .iter()
+            .filter_map(|s| names.iter().position(|n| n == s))
+            .collect()
     } else {
         (0..names.len()).collect()
     };
@@ -306,13 +389,25 @@ fn table(names: &[String], rows: &[Vec<String>], notes: &[String]) -> String {
     }
     let mut out = String::new();
     let line = |cells: Vec<&str>, out: &mut String| {
-        let parts: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
         out.push_str(parts.join("  ").trim_end());
         out.push('\n');
     };
     line(idx.iter().map(|&c| names[c].as_str()).collect(), &mut out);
     for (r, note) in rows.iter().zip(notes) {
-        line(idx.iter().map(|&c| crate::output::escape_hidden(&r[c]).into_owned()).collect::<Vec<_>>().iter().map(String::as_str).collect(), &mut out);
+        line(
+            idx.iter()
+                .map(|&c| crate::output::escape_hidden(&r[c]).into_owned())
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str)
+                .collect(),
+            &mut out,
+        );
         out.push_str(note);
     }
     out

@@ -2,19 +2,19 @@
 //! charts, CSV and Parquet tables) on where US cybersecurity-item controls differ.
 
 pub mod charts;
-pub mod lists;
 mod doc;
+pub mod lists;
 pub mod model;
 mod tables;
 
 use std::path::{Path, PathBuf};
 
 use crate::analysis::align::{AlignRow, align};
+use crate::analysis::compare::{Comparison, outcomes, pair_agreement};
 use crate::analysis::dims::Dimensions;
 use crate::data::places::PlaceId;
 use crate::engine::World;
 use crate::engine::bulk::Bulk;
-use crate::analysis::compare::{Comparison, outcomes, pair_agreement};
 use crate::error::{Error, Result};
 use crate::model::{EndUse, EndUser, Outcome, Transaction};
 use model::{Column, RowGroups};

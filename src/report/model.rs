@@ -1,9 +1,9 @@
 //! The report's figures as plain data, computed from the bulk tables. No drawing here.
 
+use crate::analysis::compare::Comparison;
 use crate::data::places::{PlaceId, PlaceKind};
 use crate::engine::World;
 use crate::engine::bulk::Bulk;
-use crate::analysis::compare::Comparison;
 use crate::model::{EndUse, EndUser, Outcome};
 
 /// The outcomes shown as colours, in legend order (not-applicable is drawn as empty).

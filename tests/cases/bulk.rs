@@ -110,7 +110,10 @@ fn route_ranks_canada_germany_switzerland() {
         .collect();
     assert_eq!(order, ["CA", "DE", "CH"], "{out}");
     let de = out.lines().find(|l| l.contains(",DE,")).unwrap_or_default();
-    assert!(de.contains("EU001") && de.contains("EU001-CONDITIONS"), "{de}");
+    assert!(
+        de.contains("EU001") && de.contains("EU001-CONDITIONS"),
+        "{de}"
+    );
 }
 
 /// 15 CFR 734.4(d): at 40 % US controlled content to China, the EAR follows the item from
@@ -177,7 +180,10 @@ fn matrix_csv_and_parquet_agree() {
     let pq_path = run("parquet", "m.parquet");
     let text = std::fs::read_to_string(&csv_path).expect("csv");
     let rows: Vec<&str> = text.lines().collect();
-    assert_eq!(rows.len(), 1 + 2 * 3 * EndUser::VALUES.len() * EndUse::VALUES.len() * 3);
+    assert_eq!(
+        rows.len(),
+        1 + 2 * 3 * EndUser::VALUES.len() * EndUse::VALUES.len() * 3
+    );
     assert!(rows[0].starts_with("scenario_id,jurisdiction,item,local_entry"));
     use polars::prelude::*;
     let file = std::fs::File::open(&pq_path).expect("parquet");

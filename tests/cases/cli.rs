@@ -293,7 +293,10 @@ fn spreadsheet_export_with_one_bad_row() {
     assert_eq!(header.iter().next_back(), Some("error"));
     let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.expect("row")).collect();
     assert_eq!(rows.len(), 10_000);
-    let err_col = header.iter().position(|h| h == "error").expect("error column");
+    let err_col = header
+        .iter()
+        .position(|h| h == "error")
+        .expect("error column");
     let bad: Vec<&csv::StringRecord> = rows.iter().filter(|r| !r[err_col].is_empty()).collect();
     assert_eq!(bad.len(), 1);
     assert_eq!(&bad[0][0], "s5000");

@@ -38,7 +38,12 @@ fn bundled_datasets_validate() {
     let w = super::world();
     let mut diag = wassenaar::error::Diagnostics::default();
     wassenaar::analysis::describe::check(w, &mut diag);
-    assert_eq!(diag.errors(), 0, "{}", wassenaar::analysis::describe::report(Some(w), &diag));
+    assert_eq!(
+        diag.errors(),
+        0,
+        "{}",
+        wassenaar::analysis::describe::report(Some(w), &diag)
+    );
     // Every jurisdiction records its list version and date.
     for j in &w.jurisdictions {
         let m = &w.regimes[j.regime].meta;
@@ -200,5 +205,9 @@ fn schema_documents_every_field_and_code() {
             missing.push(format!("diagnostic {}", code.as_str()));
         }
     }
-    assert!(missing.is_empty(), "SCHEMA.md does not document:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "SCHEMA.md does not document:\n{}",
+        missing.join("\n")
+    );
 }

@@ -148,5 +148,9 @@ fn no_deemed_export_rule_in_the_eu() {
     );
     expect(&r, "no-licence-required", "");
     assert_eq!(r.confidence, "primary");
-    assert!(r.citations.contains("2021/821 Art. 2(2)(d)"), "{}", r.citations);
+    assert!(
+        r.citations.contains("2021/821 Art. 2(2)(d)"),
+        "{}",
+        r.citations
+    );
 }

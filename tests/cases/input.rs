@@ -24,9 +24,23 @@ fn err(text: &str) -> String {
 /// suggestion.
 #[test]
 fn unknown_column_is_refused_with_a_suggestion() {
-    assert_eq!(parse(b"id,item,destination,end_usr\na,4A005,DE,commercial\n", Format::Csv), Ok(1));
-    let strict = wassenaar::input::Options { strict_columns: true, ..Default::default() };
-    let e = match wassenaar::input::parse_records_with("in.csv", b"id,item,destination,end_usr\na,4A005,DE,commercial\n", Format::Csv, &strict) {
+    assert_eq!(
+        parse(
+            b"id,item,destination,end_usr\na,4A005,DE,commercial\n",
+            Format::Csv
+        ),
+        Ok(1)
+    );
+    let strict = wassenaar::input::Options {
+        strict_columns: true,
+        ..Default::default()
+    };
+    let e = match wassenaar::input::parse_records_with(
+        "in.csv",
+        b"id,item,destination,end_usr\na,4A005,DE,commercial\n",
+        Format::Csv,
+        &strict,
+    ) {
         Ok(_) => panic!("strict columns must refuse end_usr"),
         Err(e) => e.to_string(),
     };
@@ -103,7 +117,13 @@ fn ragged_empty_and_binary_files() {
 /// (its own outcome is indeterminate, the US re-export question is still answered).
 #[test]
 fn unmodelled_exporter_is_accepted() {
-    assert_eq!(parse(b"id,item,destination,exporter\na,4A005,DE,Brazil\n", Format::Csv), Ok(1));
+    assert_eq!(
+        parse(
+            b"id,item,destination,exporter\na,4A005,DE,Brazil\n",
+            Format::Csv
+        ),
+        Ok(1)
+    );
     let e = err("id,item,destination,exporter\na,4A005,DE,Brazill\n");
     assert!(e.contains("column `exporter`: unknown place"), "{e}");
 }

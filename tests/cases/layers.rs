@@ -44,7 +44,16 @@ fn no_module_imports_from_a_layer_above_it() {
     let mut bad = Vec::new();
     for f in all {
         let rel = f.strip_prefix(&src).expect("under src");
-        let top = rel.components().next().map(|c| c.as_os_str().to_string_lossy().trim_end_matches(".rs").to_string()).unwrap_or_default();
+        let top = rel
+            .components()
+            .next()
+            .map(|c| {
+                c.as_os_str()
+                    .to_string_lossy()
+                    .trim_end_matches(".rs")
+                    .to_string()
+            })
+            .unwrap_or_default();
         let Some(own) = layer(&top) else {
             continue; // lib.rs
         };
@@ -53,11 +62,18 @@ fn no_module_imports_from_a_layer_above_it() {
             let mut rest = line;
             while let Some(i) = rest.find("crate::") {
                 let after = &rest[i + 7..];
-                let name: String = after.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                let name: String = after
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
                 if let Some(l) = layer(&name) {
                     checked += 1;
                     if l > own {
-                        bad.push(format!("{}:{}: `{top}` (layer {own}) imports `{name}` (layer {l})", rel.display(), n + 1));
+                        bad.push(format!(
+                            "{}:{}: `{top}` (layer {own}) imports `{name}` (layer {l})",
+                            rel.display(),
+                            n + 1
+                        ));
                     }
                 }
                 rest = &after[name.len()..];
@@ -72,23 +88,40 @@ fn no_module_imports_from_a_layer_above_it() {
 #[test]
 fn the_core_has_no_polars_or_plotters() {
     let o = std::process::Command::new(env!("CARGO"))
-        .args(["tree", "-e", "normal", "--no-default-features", "--offline", "--prefix", "none"])
+        .args([
+            "tree",
+            "-e",
+            "normal",
+            "--no-default-features",
+            "--offline",
+            "--prefix",
+            "none",
+        ])
         .current_dir(root())
         .output();
     let o = match o {
         Ok(o) if o.status.success() => o,
         Ok(o) => {
-            super::skip("the_core_has_no_polars_or_plotters", &format!("cargo tree failed: {}", String::from_utf8_lossy(&o.stderr)));
+            super::skip(
+                "the_core_has_no_polars_or_plotters",
+                &format!("cargo tree failed: {}", String::from_utf8_lossy(&o.stderr)),
+            );
             return;
         }
         Err(e) => {
-            super::skip("the_core_has_no_polars_or_plotters", &format!("cannot run cargo: {e}"));
+            super::skip(
+                "the_core_has_no_polars_or_plotters",
+                &format!("cannot run cargo: {e}"),
+            );
             return;
         }
     };
     let tree = String::from_utf8_lossy(&o.stdout);
     assert!(tree.lines().any(|l| l.starts_with("clap ")), "{tree}");
     for heavy in ["polars", "plotters"] {
-        assert!(!tree.lines().any(|l| l.starts_with(heavy)), "{heavy} in the core:\n{tree}");
+        assert!(
+            !tree.lines().any(|l| l.starts_with(heavy)),
+            "{heavy} in the core:\n{tree}"
+        );
     }
 }

@@ -8,6 +8,7 @@ mod eu;
 mod input;
 mod layers;
 mod national;
+mod parties;
 mod properties;
 mod report;
 mod us;
@@ -32,10 +33,16 @@ pub fn datasets_dir() -> PathBuf {
 /// `$WASSENAAR_SOURCES`. Without it a test that needs them says it is skipped, and fails under
 /// `CI=true`.
 pub fn sources(test: &str) -> Option<PathBuf> {
-    match std::env::var_os("WASSENAAR_SOURCES").map(PathBuf::from).filter(|p| p.is_dir()) {
+    match std::env::var_os("WASSENAAR_SOURCES")
+        .map(PathBuf::from)
+        .filter(|p| p.is_dir())
+    {
         Some(p) => Some(p),
         None => {
-            skip(test, "$WASSENAAR_SOURCES (the reference source tables) is not set");
+            skip(
+                test,
+                "$WASSENAAR_SOURCES (the reference source tables) is not set",
+            );
             None
         }
     }
@@ -51,10 +58,12 @@ pub fn skip(test: &str, why: &str) {
 
 pub fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
-    WORLD.get_or_init(|| match World::load(wassenaar::data::Source::Folder(datasets_dir())) {
-        Ok(w) => w,
-        Err(e) => panic!("the bundled datasets must load: {e}"),
-    })
+    WORLD.get_or_init(
+        || match World::load(wassenaar::data::Source::Folder(datasets_dir())) {
+            Ok(w) => w,
+            Err(e) => panic!("the bundled datasets must load: {e}"),
+        },
+    )
 }
 
 /// A scenario from `key=value` pairs, as a CSV row would give it.
@@ -64,7 +73,11 @@ pub fn scenario(pairs: &[(&str, &str)]) -> wassenaar::model::Scenario {
     for (k, v) in pairs {
         cells.insert((*k).to_string(), (*v).to_string());
     }
-    let rec = RawRecord { line: 2, cells, extra: Vec::new() };
+    let rec = RawRecord {
+        line: 2,
+        cells,
+        extra: Vec::new(),
+    };
     match resolve_one(world(), "test", &rec, true, &Default::default()) {
         Ok(s) => s,
         Err(e) => panic!("scenario {pairs:?} must resolve: {e}"),
@@ -74,6 +87,35 @@ pub fn scenario(pairs: &[(&str, &str)]) -> wassenaar::model::Scenario {
 /// The determination of one scenario under one jurisdiction.
 pub fn eval(jurisdiction: &str, pairs: &[(&str, &str)]) -> Rendered {
     let w = world();
+    let s = scenario(pairs);
+    let j = w
+        .jurisdiction(jurisdiction)
+        .unwrap_or_else(|| panic!("jurisdiction {jurisdiction} must be modelled"));
+    let d = w.evaluate(j, &s);
+    w.render(&s, &d)
+}
+
+/// The bundled datasets compiled for another day (cached per day).
+pub fn world_at(day: &str) -> &'static World {
+    static WORLDS: OnceLock<std::sync::Mutex<BTreeMap<String, &'static World>>> = OnceLock::new();
+    let map = WORLDS.get_or_init(Default::default);
+    let mut m = map.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(w) = m.get(day) {
+        return w;
+    }
+    let date = wassenaar::model::Date::parse(day).unwrap_or_else(|| panic!("bad test date {day}"));
+    let w: &'static World = Box::leak(Box::new(
+        world()
+            .at(date)
+            .unwrap_or_else(|e| panic!("compile for {day}: {e}")),
+    ));
+    m.insert(day.to_string(), w);
+    w
+}
+
+/// The determination of one scenario under one jurisdiction as of `day`.
+pub fn eval_at(day: &str, jurisdiction: &str, pairs: &[(&str, &str)]) -> Rendered {
+    let w = world_at(day);
     let s = scenario(pairs);
     let j = w
         .jurisdiction(jurisdiction)

@@ -37,7 +37,9 @@ fn items() -> Vec<&'static str> {
 fn scenario(item: &str, dest: u16, user: EndUser, usage: EndUse) -> Scenario {
     let w = world();
     Scenario::new(
-        w.catalogue().lookup(item).unwrap_or_else(|| panic!("{item}")),
+        w.catalogue()
+            .lookup(item)
+            .unwrap_or_else(|| panic!("{item}")),
         dest,
         user,
         usage,
@@ -219,4 +221,72 @@ fn over_long_fields_are_refused() {
         e.contains("long.csv:2: column `destination`: field longer than"),
         "{e}"
     );
+}
+
+/// Overlays reach only what they name (15 CFR 746.3(a)(1) names controlled items): an item on
+/// no list, or one a Note takes out of its entry (4E001.c for vulnerability disclosure), is
+/// never raised by an overlay or catch-all whose scope names only listed items. Exhaustive over
+/// jurisdictions and destinations.
+#[test]
+fn overlays_scoped_to_listed_items_never_reach_unlisted_items() {
+    use wassenaar::engine::CScope;
+    // Scopes that name list rows (by reason, tag or the folder's rows), not items by code.
+    let listed_only = |s: &CScope| match s {
+        CScope::Listed => true,
+        CScope::Patterns(m) => m.items.is_empty(),
+        _ => false,
+    };
+    let w = world();
+    let cases = [
+        ("unlisted", "unspecified"),
+        ("4E001.c", "vulnerability-disclosure"),
+    ];
+    let mut checked = 0;
+    for (j, jur) in w.jurisdictions.iter().enumerate() {
+        let r = &w.regimes[jur.regime];
+        let listed_only: Vec<u32> = r
+            .overlays
+            .iter()
+            .filter(|o| listed_only(&o.scope))
+            .map(|o| o.fact)
+            .chain(
+                r.catch_alls
+                    .iter()
+                    .filter(|c| listed_only(&c.scope))
+                    .map(|c| c.fact),
+            )
+            .collect();
+        for (item, end_use) in cases {
+            for d in w.places().ids() {
+                let mut s = wassenaar::model::Scenario::new(
+                    w.catalogue().lookup(item).expect("item"),
+                    d,
+                    EndUser::Commercial,
+                    EndUse::parse(end_use).expect("end use"),
+                );
+                s.id = "p".into();
+                let det = w.evaluate(j, &s);
+                let excluded = item == "unlisted"
+                    || det.reasons.iter().any(|st| {
+                        w.fact(st.fact)
+                            .text
+                            .contains("does not control items for this end use")
+                    });
+                if !excluded {
+                    continue;
+                }
+                checked += 1;
+                for st in &det.reasons {
+                    assert!(
+                        !listed_only.contains(&st.fact),
+                        "{} {item} to {}: {} reached an item it does not name",
+                        jur.code,
+                        w.places().code(d),
+                        w.fact(st.fact).text
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked > 10_000, "{checked}");
 }

@@ -119,7 +119,10 @@ fn chromium() -> Option<&'static str> {
 #[test]
 fn report_loads_in_a_real_browser() {
     let Some(browser) = chromium() else {
-        super::skip("report_loads_in_a_real_browser", "no Chromium on this machine (.ci/run installs it)");
+        super::skip(
+            "report_loads_in_a_real_browser",
+            "no Chromium on this machine (.ci/run installs it)",
+        );
         return;
     };
     let page = committed().join("index.html");

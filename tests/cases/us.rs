@@ -48,7 +48,12 @@ fn ip_surveillance_to_germany_and_japan_is_ns2_no_licence() {
 fn ip_surveillance_to_chinese_company_or_bank_gets_no_ace() {
     let r = us_to("5A001.j", "China", "commercial", "unspecified");
     expect(&r, "licence-required", "");
-    assert!(r.citations.contains("740.22(c)(1)(iii)"), "{}", r.citations);
+    assert!(
+        r.citations.contains("740.22(c)")
+            && r.citations.contains("non-government end users in D:1/D:5"),
+        "{}",
+        r.citations
+    );
     expect(
         &us_to("5A001.j", "CN", "financial", "unspecified"),
         "licence-required",
@@ -112,7 +117,11 @@ fn government_end_users_in_d_countries_get_no_ace() {
 fn end_use_bar_on_unauthorised_access() {
     let r = us_to("4A005", "Germany", "commercial", "unauthorised-access");
     expect(&r, "licence-required", "");
-    assert!(r.citations.contains("740.22(c)(2)"), "{}", r.citations);
+    assert!(
+        r.citations.contains("740.22(c)") && r.citations.contains("end-use restriction"),
+        "{}",
+        r.citations
+    );
 }
 
 /// Note 1 to ECCN 4E001: technology for vulnerability disclosure is not controlled.
@@ -369,4 +378,121 @@ fn ear_follows_controlled_us_content_above_de_minimis() {
         ""
     );
     assert_eq!(us("4A005", "CN").ear_applies, "true");
+}
+
+/// 87 FR 31948 (final rule, 2022-05-26): a utility, transport hub or retail firm at least 25 %
+/// government owned is a government end user for ACE, so to Israel (D:2-D:4) ACE is barred and
+/// the A:6 carve-out reaches only digital artifacts for investigations; to India (in no D
+/// group) ACE authorises.
+#[test]
+fn state_owned_end_users_under_the_2022_ace_final_rule() {
+    let r = us_to("4A005", "IL", "state-owned", "unspecified");
+    expect(&r, "licence-required", "");
+    assert!(r.citations.contains("87 FR 31948"), "{}", r.citations);
+    assert_eq!(r.confidence, "secondary");
+    expect(
+        &us_to("4A005", "IN", "state-owned", "unspecified"),
+        "authorised",
+        "ACE",
+    );
+    // Under the interim rule (in force 2022-03-07 to 2022-05-25) a state-owned firm was not a
+    // government end user: to Israel (not D:1/D:5) ACE applied.
+    let r = super::eval_at(
+        "2022-04-01",
+        "US",
+        &[
+            ("item", "4A005"),
+            ("destination", "IL"),
+            ("end_user", "state-owned"),
+        ],
+    );
+    expect(&r, "authorised", "ACE");
+}
+
+/// 15 CFR 740.17(f)(1), added by 87 FR 31948: License Exception ENC is barred for cryptanalytic
+/// items (5A004.a) known to be for unauthorised access; the bar does not name the 5A004.b
+/// forensic family, whose ENC eligibility stays a matter of classification (indeterminate).
+#[test]
+fn enc_end_use_bar_of_2022() {
+    expect(
+        &us_to("5A004.a", "DE", "commercial", "unauthorised-access"),
+        "licence-required",
+        "",
+    );
+    let r = us_to("5A004.b", "DE", "commercial", "unauthorised-access");
+    assert_eq!(r.outcome, "indeterminate", "{}", r.reasons);
+    assert!(
+        r.conditions.contains("ENC-CLASSIFICATION"),
+        "{}",
+        r.conditions
+    );
+}
+
+/// 15 CFR 746.3(a)(1) reaches items controlled for NS, MT, NP, CW, CB, RS, CC, EI, SI or SL; Note 1
+/// to ECCN 4E001 takes vulnerability-disclosure technology out of 4E001.c, so no Iraq rule
+/// reaches it.
+#[test]
+fn iraq_overlay_does_not_reach_technology_a_note_releases() {
+    let r = us_to("4E001.c", "IQ", "commercial", "vulnerability-disclosure");
+    expect(&r, "not-listed", "");
+}
+
+/// 86 FR 58205 (effective 2022-03-07): 4A005 entered the CCL; before it, it was not listed; once
+/// in force, ACE authorises it to Germany (15 CFR 740.22, interim text).
+#[test]
+fn intrusion_systems_to_germany_before_and_after_the_2021_rule() {
+    let before = super::eval_at(
+        "2021-12-01",
+        "US",
+        &[("item", "4A005"), ("destination", "DE")],
+    );
+    expect(&before, "not-listed", "");
+    assert!(
+        before.citations.contains("86 FR 58205"),
+        "{}",
+        before.citations
+    );
+    let after = super::eval_at(
+        "2022-04-01",
+        "US",
+        &[("item", "4A005"), ("destination", "DE")],
+    );
+    expect(&after, "authorised", "ACE");
+    assert!(
+        after.citations.contains("86 FR 58209"),
+        "{}",
+        after.citations
+    );
+    // Before the datasets' earliest modelled date the answer is indeterminate, naming it.
+    let early = super::eval_at(
+        "2012-06-01",
+        "US",
+        &[("item", "4A005"), ("destination", "DE")],
+    );
+    assert_eq!(early.outcome, "indeterminate");
+    assert!(early.reasons.contains("2013-12-04"), "{}", early.reasons);
+}
+
+/// 89 FR 28594 (AUKUS, 2024-04-19) removed the NS1 mark for the United Kingdom: 4A005 needed a
+/// licence (ACE) before and none after.
+#[test]
+fn aukus_removed_the_ns1_licence_for_the_uk() {
+    expect(
+        &super::eval_at(
+            "2023-06-01",
+            "US",
+            &[("item", "4A005"), ("destination", "GB")],
+        ),
+        "authorised",
+        "ACE",
+    );
+    expect(
+        &super::eval_at(
+            "2024-06-01",
+            "US",
+            &[("item", "4A005"), ("destination", "GB")],
+        ),
+        "no-licence-required",
+        "",
+    );
 }

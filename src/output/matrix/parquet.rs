@@ -97,7 +97,11 @@ impl ParquetSink {
             target: Some(target),
             tx: None,
             worker: None,
-            cols: COLUMNS.iter().filter(|c| **c != "ear_applies").map(|c| CatColumn::new(c)).collect(),
+            cols: COLUMNS
+                .iter()
+                .filter(|c| **c != "ear_applies")
+                .map(|c| CatColumn::new(c))
+                .collect(),
             parts: Vec::new(),
             ids: Vec::new(),
             juris: Vec::new(),
@@ -217,7 +221,8 @@ impl MatrixSink for ParquetSink {
                 self.empty,
                 self.empty,
             ];
-            self.ear_flags.push((!ear(bulk, c).is_empty()).then_some(true));
+            self.ear_flags
+                .push((!ear(bulk, c).is_empty()).then_some(true));
             for (col, v) in self.cols.iter_mut().zip(row) {
                 col.codes.push(v);
             }
@@ -311,7 +316,9 @@ pub enum ColumnKind {
 pub fn kind_of(name: &str) -> ColumnKind {
     match name {
         "ear_applies" => ColumnKind::Boolean,
-        "scenario_id" | "conditions" | "reasons" | "citations" | "us_reasons" | "screening" => ColumnKind::Text,
+        "scenario_id" | "conditions" | "reasons" | "citations" | "us_reasons" | "screening" => {
+            ColumnKind::Text
+        }
         _ => ColumnKind::Categorical,
     }
 }
@@ -325,13 +332,25 @@ pub struct Batched {
 }
 
 fn perr(e: PolarsError) -> Error {
-    Error::Output { format: "parquet", message: e.to_string() }
+    Error::Output {
+        format: "parquet",
+        message: e.to_string(),
+    }
 }
 
 impl Batched {
     /// A writer for columns `kinds` with metadata `meta`.
-    pub fn new(out: Box<dyn Write + Send>, kinds: Vec<(String, ColumnKind)>, meta: Vec<(String, String)>) -> Batched {
-        Batched { writer: None, out: Some(out), kinds, meta }
+    pub fn new(
+        out: Box<dyn Write + Send>,
+        kinds: Vec<(String, ColumnKind)>,
+        meta: Vec<(String, String)>,
+    ) -> Batched {
+        Batched {
+            writer: None,
+            out: Some(out),
+            kinds,
+            meta,
+        }
     }
 
     /// Writes one batch: `cells[column][row]`.
@@ -340,11 +359,14 @@ impl Batched {
         for ((name, kind), values) in self.kinds.iter().zip(cells) {
             let col = match kind {
                 ColumnKind::Boolean => {
-                    let v: Vec<Option<bool>> = values.iter().map(|s| match *s {
-                        "true" => Some(true),
-                        "false" => Some(false),
-                        _ => None,
-                    }).collect();
+                    let v: Vec<Option<bool>> = values
+                        .iter()
+                        .map(|s| match *s {
+                            "true" => Some(true),
+                            "false" => Some(false),
+                            _ => None,
+                        })
+                        .collect();
                     Column::new(name.as_str().into(), v)
                 }
                 ColumnKind::Text => Column::new(name.as_str().into(), values.clone()),
@@ -364,7 +386,10 @@ impl Batched {
         let df = DataFrame::new(rows, cols).map_err(perr)?;
         if self.writer.is_none() {
             let Some(out) = self.out.take() else {
-                return Err(Error::Output { format: "parquet", message: "writer closed".into() });
+                return Err(Error::Output {
+                    format: "parquet",
+                    message: "writer closed".into(),
+                });
             };
             self.writer = Some(
                 ParquetWriter::new(out)
