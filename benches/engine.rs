@@ -1,9 +1,9 @@
 //! Benchmarks: one determination, the full cyber matrix in the engine alone, and the full
 //! cyber matrix end to end to Parquet. Run with `cargo bench`.
 
-use std::sync::OnceLock;
-
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::sync::OnceLock;
 
 use wassenaar::World;
 use wassenaar::analysis::dims::Dimensions;
@@ -20,9 +20,7 @@ fn main() {
 
 fn world() -> &'static World {
     static W: OnceLock<World> = OnceLock::new();
-    W.get_or_init(|| {
-        World::bundled().unwrap_or_else(|e| panic!("datasets: {e}"))
-    })
+    W.get_or_init(|| World::bundled().unwrap_or_else(|e| panic!("datasets: {e}")))
 }
 
 fn cyber() -> Dimensions {
@@ -46,7 +44,8 @@ fn single_determination(b: divan::Bencher) {
         .collect(),
         extra: Vec::new(),
     };
-    let s = wassenaar::input::resolve_one(w, "bench", &rec, true, &Default::default()).unwrap_or_else(|e| panic!("{e}"));
+    let s = wassenaar::input::resolve_one(w, "bench", &rec, true, &Default::default())
+        .unwrap_or_else(|e| panic!("{e}"));
     let us = w.jurisdiction("US").unwrap_or_default();
     b.bench(|| w.evaluate(divan::black_box(us), divan::black_box(&s)));
 }
@@ -97,8 +96,9 @@ fn cyber_matrix_to_parquet(b: divan::Bencher) {
         .bench_local(|| {
             let bulk = Bulk::new(w, &items, Transaction::Export);
             let prov = wassenaar::output::provenance::Provenance::of(w, "bench");
-            let mut sink = wassenaar::output::matrix::open(OutputFormat::Parquet, Some(&path), &prov)
-                .unwrap_or_else(|e| panic!("{e}"));
+            let mut sink =
+                wassenaar::output::matrix::open(OutputFormat::Parquet, Some(&path), &prov)
+                    .unwrap_or_else(|e| panic!("{e}"));
             let mut at = 0;
             while at < total {
                 let end = (at + CHUNK_ROWS).min(total);
