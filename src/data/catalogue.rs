@@ -237,7 +237,37 @@ impl Catalogue {
     }
 
     /// The closest codes, for "did you mean" hints.
+    ///
+    /// A hint never points to another entry than the one typed: when the input is shaped like
+    /// a list code whose entry exists (`4A005.a`), only that entry and its paragraphs are
+    /// candidates; when the entry does not exist, only entries (never paragraphs of others).
     pub fn suggest(&self, input: &str) -> Option<String> {
+        let canonical = canonical_code(input);
+        let entry = canonical
+            .as_deref()
+            .map(|c| c.split(['.', '(']).next().unwrap_or(c).to_string());
+        if let Some(entry) = entry {
+            if self.by_key.contains_key(&entry.to_ascii_uppercase()) {
+                let within: Vec<&str> = self
+                    .items
+                    .iter()
+                    .filter(|i| {
+                        i.code == entry
+                            || i.code.starts_with(&format!("{entry}."))
+                            || i.code.starts_with(&format!("{entry}("))
+                    })
+                    .map(|i| i.code.as_str())
+                    .collect();
+                return crate::data::suggest(input, within.iter().copied()).or(Some(entry));
+            }
+            return crate::data::suggest(
+                input,
+                self.items
+                    .iter()
+                    .filter(|i| i.parent.is_none() && !i.code.contains('('))
+                    .map(|i| i.code.as_str()),
+            );
+        }
         crate::data::suggest(input, self.items.iter().map(|i| i.code.as_str()))
     }
 

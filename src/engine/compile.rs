@@ -82,6 +82,8 @@ pub struct Entry {
     pub origin: String,
     /// Tags.
     pub tags: Vec<String>,
+    /// Short label.
+    pub label: String,
 }
 
 /// Which list rows decide an item in one regime.
@@ -328,6 +330,8 @@ pub struct RegimeFacts {
     pub paragraph_outcome: FactId,
     /// A named paragraph would change the answer.
     pub special: FactId,
+    /// A named `.z` paragraph (US advanced-computing variants) would change the answer.
+    pub special_z: FactId,
     /// A row whose validity on the day is not established.
     pub row_unknown: FactId,
     /// Before the earliest modelled date.
@@ -1096,7 +1100,8 @@ fn compile_regime(
         },
         paragraphs_differ: interner.choice("paragraphs of {item} differ: name one", Confidence::Primary),
         paragraph_outcome: interner.law("{entry}: {outcome}", &list_name, Confidence::Primary),
-        special: interner.condition("NAMED-PARAGRAPH", "if named, {entry} gives {outcome}", &list_name, Confidence::Primary),
+        special: interner.condition("NAMED-PARAGRAPH", "{entry} ({label}), if named, gives {outcome}", &list_name, Confidence::Primary),
+        special_z: interner.condition("Z-PARAGRAPH", "{entry} ({label}), if named, gives {outcome}", &list_name, Confidence::Primary),
         row_unknown: interner.choice(
             "whether {entry} was in force on {as_of} is not established: the datasets hold {list_version} (dated {list_date})",
             Confidence::Secondary,
@@ -1241,6 +1246,7 @@ fn compile_entry(row: usize, e: &EntryRow, unknown: bool, interner: &mut Interne
         row,
         origin: e.origin.clone(),
         tags: e.tags.clone(),
+        label: e.label.clone(),
     }
 }
 

@@ -459,7 +459,11 @@ impl World {
             let o = sa.outcome();
             if o != final_outcome {
                 acc.conditions.push(Step {
-                    fact: f.special,
+                    fact: if regime.entries[sp as usize].local_code.contains(".z") {
+                        f.special_z
+                    } else {
+                        f.special
+                    },
                     entry: sp,
                     outcome: Some(o),
                     party: NO_ENTRY,

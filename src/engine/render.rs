@@ -150,6 +150,10 @@ impl World {
             put("{list_date}", &r.meta.list_date.to_string());
             put("{modelled_from}", &r.meta.modelled_from.to_string());
             if step.entry != NO_ENTRY {
+                put(
+                    "{label}",
+                    &r.entries[step.entry as usize].label.replace(';', ","),
+                );
                 let limit = r.entries[step.entry as usize]
                     .value_limit
                     .map(|v| format!("{} USD", group(v)))

@@ -12,6 +12,7 @@ mod parties;
 mod properties;
 mod report;
 mod us;
+mod workflow;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
