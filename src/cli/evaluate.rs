@@ -2,17 +2,17 @@
 
 use std::path::PathBuf;
 
-use rayon::prelude::*;
+use std::io::IsTerminal;
 
 use crate::analysis::dims::selection;
 use crate::data::Source;
-use crate::engine::World;
-use crate::error::{Error, Located, Result};
-use crate::input::stream::{IdSet, Input};
-use crate::input::{self, Options, RawRecord};
-use crate::model::{Currency, Scenario, Word};
+use crate::error::{Error, Result};
+use crate::input::stream::Input;
+use crate::input::{self, Options};
+use crate::model::{Currency, Word};
 use crate::output::OutputFormat;
-use crate::output::rows::{OutRow, RowSink, columns};
+use crate::output::pipeline::Plan;
+use crate::output::rows::columns;
 
 /// Output formats of `evaluate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -90,9 +90,6 @@ pub struct Args {
     as_of: super::AsOf,
 }
 
-/// Scenarios evaluated per chunk: memory stays flat whatever the file length.
-pub const CHUNK: usize = 1 << 15;
-
 fn options(args: &Args) -> Result<Options> {
     let mut map = Vec::new();
     if let Some(m) = &args.map {
@@ -146,21 +143,6 @@ fn options(args: &Args) -> Result<Options> {
     })
 }
 
-/// The determinations of one scenario under the jurisdictions it targets.
-pub(crate) fn determinations(
-    world: &World,
-    s: &Scenario,
-    selection: &[usize],
-) -> Vec<crate::engine::Determination> {
-    match s.exporter {
-        Some(e) => vec![match e.jurisdiction {
-            Some(j) => world.evaluate(j, s),
-            None => world.evaluate_unmodelled(e.place, s),
-        }],
-        None => selection.iter().map(|&j| world.evaluate(j, s)).collect(),
-    }
-}
-
 pub fn run(source: Source, args: Args) -> Result<()> {
     let format = args.format.output();
     if format.is_parquet() && args.output.is_none() {
@@ -176,134 +158,34 @@ pub fn run(source: Source, args: Args) -> Result<()> {
             .collect()
     });
     let input = Input::open(&args.scenarios, opts.clone())?;
-    let csv_lines = input.csv_lines();
-    // Pass 1: every row must be good before anything is written (unless --keep-going).
-    let (records, header) = input.records()?;
-    if !args.keep_going {
-        let mut ids = IdSet::default();
-        let mut n = 0u64;
-        for rec in records {
-            let rec = rec?;
-            let s = input::resolve_one(&world, &input.name, &rec, csv_lines, &opts)?;
-            if !opts.repeat_ids && !ids.insert(&s.id) {
-                return Err(Error::input(input::duplicate(
-                    &input.name,
-                    &rec,
-                    csv_lines,
-                    &s.id,
-                )));
-            }
-            n += 1;
-        }
-        if n == 0 {
-            return Err(Error::input(
-                Located::new(&input.name, "no scenarios in the file")
-                    .accepted("at least one scenario row"),
-            ));
-        }
-    } else {
-        drop(records);
-    }
+    let (_, header) = input.records()?;
     let (cols, names) = columns(&header.extra, args.keep_going, selected_cols.as_deref())?;
-    // Pass 2: evaluate chunk by chunk, in parallel, and stream the rows out.
     super::with_threads(args.threads, || {
         let prov = crate::output::provenance::Provenance::of(&world, "evaluate");
-        let mut sink = RowSink::open(
+        let plan = Plan {
             format,
-            args.output.as_deref(),
             cols,
             names,
-            args.explain,
-            prov.clone(),
-        )?;
-        let mut ids = IdSet::default();
-        let mut bad = 0u64;
-        let (mut records, _) = input.records()?;
-        loop {
-            let mut chunk: Vec<
-                std::result::Result<(Scenario, Vec<String>), (String, String, Vec<String>)>,
-            > = Vec::with_capacity(CHUNK);
-            for rec in records.by_ref().take(CHUNK) {
-                let item = match rec {
-                    Ok(rec) => resolve(&world, &input.name, &rec, csv_lines, &opts, &mut ids),
-                    Err(e) if args.keep_going => Err((String::new(), one_line(&e), Vec::new())),
-                    Err(e) => return Err(e),
-                };
-                if let Err((_, message, _)) = &item {
-                    if !args.keep_going {
-                        return Err(Error::input(Located::new(
-                            &input.name,
-                            format!("input changed while it was read: {message}"),
-                        )));
-                    }
-                    bad += 1;
-                }
-                chunk.push(item);
-            }
-            if chunk.is_empty() {
-                break;
-            }
-            let rows: Vec<Vec<OutRow>> = chunk
-                .par_iter()
-                .with_min_len(64)
-                .map(|item| match item {
-                    Ok((s, extra)) => determinations(&world, s, &selection)
-                        .iter()
-                        .map(|d| OutRow::Ok(Box::new(world.render(s, d)), extra.clone()))
-                        .collect(),
-                    Err((id, message, extra)) => vec![OutRow::Bad {
-                        scenario_id: id.clone(),
-                        error: message.clone(),
-                        extra: extra.clone(),
-                    }],
-                })
-                .collect();
-            sink.write(rows.into_iter().flatten().collect())?;
-        }
-        sink.finish()?;
+            selection: &selection,
+            keep_going: args.keep_going,
+            explain: args.explain,
+            output: args.output.as_deref(),
+            provenance: &prov,
+            progress: std::io::stderr().is_terminal(),
+        };
+        let stats = crate::output::pipeline::run(&world, &input, &opts, &plan)?;
         crate::output::provenance::write(
             &prov,
             args.output.as_deref(),
             args.provenance.as_deref(),
             format.is_parquet(),
         )?;
-        if bad > 0 {
-            eprintln!("warning: {bad} scenario(s) could not be evaluated; see the `error` column");
+        if stats.bad > 0 {
+            eprintln!(
+                "warning: {} scenario(s) could not be evaluated; see the `error` column",
+                stats.bad
+            );
         }
         Ok(())
     })
-}
-
-type Resolved = std::result::Result<(Scenario, Vec<String>), (String, String, Vec<String>)>;
-
-fn resolve(
-    world: &World,
-    file: &str,
-    rec: &RawRecord,
-    csv_lines: bool,
-    opts: &Options,
-    ids: &mut IdSet,
-) -> Resolved {
-    match input::resolve_one(world, file, rec, csv_lines, opts) {
-        Ok(s) if opts.repeat_ids || ids.insert(&s.id) => Ok((s, rec.extra.clone())),
-        Ok(s) => Err((
-            s.id.clone(),
-            input::duplicate(file, rec, csv_lines, &s.id).to_string(),
-            rec.extra.clone(),
-        )),
-        Err(e) => Err((
-            rec.cells.get("id").cloned().unwrap_or_default(),
-            one_line(&e),
-            rec.extra.clone(),
-        )),
-    }
-}
-
-/// An error as one line, for the `error` column.
-fn one_line(e: &Error) -> String {
-    e.to_string()
-        .lines()
-        .map(str::trim)
-        .collect::<Vec<_>>()
-        .join("; ")
 }

@@ -433,9 +433,6 @@ pub struct Datasets {
     pub regimes: Vec<RegimeData>,
 }
 
-/// Date from which the global groups' recorded changes are complete.
-const GLOBAL_GROUPS_FROM: &str = "2000-01-01";
-
 impl Datasets {
     /// Loads every file; fails with every problem found.
     pub fn load(source: Source) -> Result<Datasets> {

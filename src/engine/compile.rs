@@ -490,7 +490,6 @@ impl Interner {
 
 /// Resolution context of one regime on one day.
 struct Ctx<'a> {
-    catalogue: &'a Catalogue,
     groups: &'a HashMap<String, TriSet>,
     places: &'a Places,
     /// Rows in force (or unknown), with their tags and reasons.
@@ -809,7 +808,6 @@ fn compile_regime(
     let entries = compile_entries(rd, day, interner);
     let plans = plans(&data.catalogue, rd, &entries, day, interner);
     let ctx = Ctx {
-        catalogue: &data.catalogue,
         groups: &groups,
         places: &data.places,
         entries: &entries,

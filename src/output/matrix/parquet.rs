@@ -15,14 +15,30 @@ use crate::output::Target;
 use crate::output::matrix::{MatrixSink, ear, scenario_id};
 
 /// One dictionary-encoded column.
-struct CatColumn {
-    name: &'static str,
+pub(crate) struct CatColumn {
+    name: PlSmallStr,
     mapping: Arc<CategoricalMapping>,
     dtype: DataType,
-    codes: Vec<u32>,
+    pub(crate) codes: Vec<u32>,
 }
 
 impl CatColumn {
+    /// A column named `name` (a fixed name keeps the file's metadata deterministic).
+    pub(crate) fn owned(name: &str) -> CatColumn {
+        let cats = Categories::new(
+            PlSmallStr::from_str(name),
+            PlSmallStr::from_static("wassenaar"),
+            CategoricalPhysical::U32,
+        );
+        let mapping = cats.mapping();
+        CatColumn {
+            name: PlSmallStr::from_str(name),
+            mapping,
+            dtype: DataType::from_categories(cats),
+            codes: Vec::new(),
+        }
+    }
+
     fn new(name: &'static str) -> CatColumn {
         // A fixed name keeps the file's schema metadata deterministic (a random one would
         // not); sinks run one after another, so each gets a fresh mapping.
@@ -33,23 +49,23 @@ impl CatColumn {
         );
         let mapping = cats.mapping();
         CatColumn {
-            name,
+            name: PlSmallStr::from_static(name),
             mapping,
             dtype: DataType::from_categories(cats),
             codes: Vec::new(),
         }
     }
 
-    fn code(&self, s: &str) -> Result<u32> {
+    pub(crate) fn code(&self, s: &str) -> Result<u32> {
         self.mapping.insert_cat(s).map_err(|e| Error::Output {
             format: "parquet",
             message: e.to_string(),
         })
     }
 
-    fn take(&mut self) -> Column {
+    pub(crate) fn take(&mut self) -> Column {
         let codes = std::mem::take(&mut self.codes);
-        let phys = UInt32Chunked::from_vec(PlSmallStr::from_static(self.name), codes);
+        let phys = UInt32Chunked::from_vec(self.name.clone(), codes);
         Categorical32Chunked::from_cats_and_dtype(phys, self.dtype.clone()).into_column()
     }
 }

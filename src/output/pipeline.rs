@@ -1,0 +1,1089 @@
+//! The `evaluate` pipeline: scenario rows in, determination rows out, at the speed of the
+//! compiled tables.
+//!
+//! Each distinct scenario (the cells of every contract column but `id`) is resolved once, and
+//! each distinct (scenario, jurisdiction) is evaluated and rendered once; a row is then its id
+//! and pre-rendered cells copied into a large output buffer. CSV rows are read without
+//! allocating per field. Caches are bounded, so memory stays flat for files of any length, and
+//! the output does not depend on them. Files are read twice: once to check every row (and find
+//! repeated ids in bounded memory), once to write.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::engine::{COLUMNS, Determination, World};
+use crate::error::{Error, Located, Result};
+use crate::input::stream::{Input, Records};
+use crate::input::{self, Options, RawRecord, SCENARIO_COLUMNS};
+use crate::model::Scenario;
+use crate::output::provenance::Provenance;
+use crate::output::rows::Col;
+use crate::output::{OutputFormat, Target, explanation};
+
+/// Distinct scenarios kept resolved (then the cache starts afresh).
+const MAX_TEMPLATES: usize = 1 << 18;
+/// Distinct rendered (scenario, jurisdiction) rows kept.
+const MAX_RENDERED: usize = 1 << 18;
+/// Rows handled per batch.
+const BATCH: usize = 1 << 15;
+/// Output buffer flushed at this size.
+const FLUSH: usize = 1 << 22;
+
+/// What to write.
+pub struct Plan<'a> {
+    /// Output format.
+    pub format: OutputFormat,
+    /// Output columns.
+    pub cols: Vec<Col>,
+    /// Their names.
+    pub names: Vec<String>,
+    /// Jurisdictions for scenarios without an exporter.
+    pub selection: &'a [usize],
+    /// Bad rows become error rows instead of failing the run.
+    pub keep_going: bool,
+    /// Print rule chains.
+    pub explain: bool,
+    /// Output file (`None`: standard output).
+    pub output: Option<&'a Path>,
+    /// Provenance (Parquet metadata).
+    pub provenance: &'a Provenance,
+    /// Show a progress bar on a terminal.
+    pub progress: bool,
+}
+
+/// Counts of a run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    /// Scenario rows read.
+    pub scenarios: u64,
+    /// Output rows written.
+    pub rows: u64,
+    /// Bad scenario rows (with `--keep-going`).
+    pub bad: u64,
+    /// Distinct scenarios resolved.
+    pub distinct: u64,
+}
+
+/// Where each input column goes.
+struct Layout {
+    /// Field index of each contract column (`SCENARIO_COLUMNS` order).
+    contract: [Option<usize>; SCENARIO_COLUMNS.len()],
+    /// Field indices of passed-through columns.
+    extra: Vec<usize>,
+}
+
+/// One input row, borrowed.
+struct RowRef<'r> {
+    line: u64,
+    cells: [&'r [u8]; SCENARIO_COLUMNS.len()],
+    extra: Vec<&'r [u8]>,
+}
+
+fn trim(b: &[u8]) -> &[u8] {
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map(|i| i + 1)
+        .unwrap_or(start);
+    &b[start..end.max(start)]
+}
+
+const ID: usize = 0;
+
+/// A scenario resolved once, kept by the bytes of its cells.
+struct Cache {
+    index: HashMap<Vec<u8>, u32>,
+    templates: Vec<Scenario>,
+    key: Vec<u8>,
+}
+
+impl Cache {
+    fn new() -> Cache {
+        Cache {
+            index: HashMap::new(),
+            templates: Vec::new(),
+            key: Vec::with_capacity(256),
+        }
+    }
+
+    fn key(&mut self, row: &RowRef<'_>) {
+        self.key.clear();
+        for (i, c) in row.cells.iter().enumerate() {
+            if i != ID {
+                self.key.extend_from_slice(c);
+                self.key.push(0x1f);
+            }
+        }
+    }
+}
+
+fn raw_record(file: &str, row: &RowRef<'_>) -> Result<RawRecord> {
+    let mut rec = RawRecord {
+        line: row.line,
+        ..RawRecord::default()
+    };
+    for (i, c) in row.cells.iter().enumerate() {
+        let text = cell_text(file, row.line, SCENARIO_COLUMNS[i], c)?;
+        if !text.is_empty() || i == ID {
+            rec.cells
+                .insert(SCENARIO_COLUMNS[i].to_string(), text.to_string());
+        }
+    }
+    Ok(rec)
+}
+
+/// A cell as text: UTF-8, no NUL, no byte-order mark, within the size limit.
+fn cell_text<'c>(file: &str, line: u64, column: &str, c: &'c [u8]) -> Result<&'c str> {
+    let at = |m: &str| Error::input(Located::new(file, m).line(line).column(column));
+    if c.len() > crate::data::table::MAX_FIELD_BYTES {
+        return Err(at(&format!(
+            "field longer than {} bytes",
+            crate::data::table::MAX_FIELD_BYTES
+        )));
+    }
+    if c.contains(&0) {
+        return Err(at(
+            "the row contains a NUL byte: it looks binary, not CSV text",
+        ));
+    }
+    let t = std::str::from_utf8(c).map_err(|_| at("field is not valid UTF-8 text"))?;
+    if t.contains('\u{feff}') {
+        return Err(at(
+            "a byte-order mark (U+FEFF) inside the file: it is accepted only at the start",
+        ));
+    }
+    Ok(t)
+}
+
+/// Repeated ids in bounded memory: 64-bit hashes with their lines, sorted in runs that spill
+/// to temporary files beyond a few million rows, then merged.
+struct Duplicates {
+    run: Vec<(u64, u64)>,
+    spilled: Vec<tempfile::NamedTempFile>,
+}
+
+const RUN: usize = 1 << 23;
+
+impl Duplicates {
+    fn new() -> Duplicates {
+        Duplicates {
+            run: Vec::new(),
+            spilled: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, id: &[u8], line: u64) -> Result<()> {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h =
+            std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+                .build_hasher();
+        h.write(id);
+        self.run.push((h.finish(), line));
+        if self.run.len() >= RUN {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    fn spill(&mut self) -> Result<()> {
+        self.run.sort_unstable();
+        let mut f = tempfile::NamedTempFile::new()
+            .map_err(|e| Error::io("create", &std::env::temp_dir(), e))?;
+        {
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, f.as_file_mut());
+            for (h, l) in &self.run {
+                w.write_all(&h.to_le_bytes())
+                    .and_then(|_| w.write_all(&l.to_le_bytes()))
+                    .map_err(|e| Error::io("write", &std::env::temp_dir(), e))?;
+            }
+            w.flush()
+                .map_err(|e| Error::io("write", &std::env::temp_dir(), e))?;
+        }
+        self.spilled.push(f);
+        self.run.clear();
+        Ok(())
+    }
+
+    /// Lines whose id appeared on an earlier line (each with that earlier line), by line.
+    fn finish(mut self) -> Result<Vec<(u64, u64)>> {
+        let sorted: Box<dyn Iterator<Item = (u64, u64)>> = if self.spilled.is_empty() {
+            self.run.sort_unstable();
+            Box::new(std::mem::take(&mut self.run).into_iter())
+        } else {
+            if !self.run.is_empty() {
+                self.spill()?;
+            }
+            let mut readers = Vec::new();
+            for f in &self.spilled {
+                let file = f.reopen().map_err(|e| Error::io("read", f.path(), e))?;
+                readers.push(std::io::BufReader::with_capacity(1 << 16, file));
+            }
+            Box::new(Merge::new(readers))
+        };
+        let mut out = Vec::new();
+        let mut group: Vec<u64> = Vec::new();
+        let mut last: Option<u64> = None;
+        for (h, l) in sorted {
+            if last != Some(h) {
+                close(&mut group, &mut out);
+                last = Some(h);
+            }
+            group.push(l);
+        }
+        close(&mut group, &mut out);
+        out.sort_unstable();
+        Ok(out)
+    }
+}
+
+/// Records the later lines of a group of equal hashes against its first line.
+fn close(group: &mut Vec<u64>, out: &mut Vec<(u64, u64)>) {
+    if group.len() > 1 {
+        group.sort_unstable();
+        for &l in &group[1..] {
+            out.push((l, group[0]));
+        }
+    }
+    group.clear();
+}
+
+/// A k-way merge of sorted runs of (hash, line) pairs.
+struct Merge {
+    readers: Vec<std::io::BufReader<std::fs::File>>,
+    heads: Vec<Option<(u64, u64)>>,
+}
+
+impl Merge {
+    fn new(mut readers: Vec<std::io::BufReader<std::fs::File>>) -> Merge {
+        let heads = readers.iter_mut().map(read_pair).collect();
+        Merge { readers, heads }
+    }
+}
+
+fn read_pair(r: &mut std::io::BufReader<std::fs::File>) -> Option<(u64, u64)> {
+    use std::io::Read;
+    let mut b = [0u8; 16];
+    r.read_exact(&mut b).ok()?;
+    let mut h = [0u8; 8];
+    let mut l = [0u8; 8];
+    h.copy_from_slice(&b[..8]);
+    l.copy_from_slice(&b[8..]);
+    Some((u64::from_le_bytes(h), u64::from_le_bytes(l)))
+}
+
+impl Iterator for Merge {
+    type Item = (u64, u64);
+
+    fn next(&mut self) -> Option<(u64, u64)> {
+        let (k, v) = self
+            .heads
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| h.map(|x| (i, x)))
+            .min_by_key(|(_, x)| *x)?;
+        self.heads[k] = read_pair(&mut self.readers[k]);
+        Some(v)
+    }
+}
+
+/// A rendered determination row (all columns but the scenario id), with its encodings.
+struct Tail {
+    cells: Vec<String>,
+    csv: Vec<Vec<u8>>,
+    json: Vec<String>,
+    explain: String,
+    #[cfg(feature = "polars")]
+    codes: Vec<u32>,
+}
+
+/// CSV encoding of a cell: formula prefix neutralised, hidden characters escaped, quoted
+/// when needed.
+fn csv_cell(s: &str, out: &mut Vec<u8>) {
+    let s = crate::output::neutralise(s);
+    let needs = s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
+    if needs {
+        out.push(b'"');
+        for b in s.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(s.as_bytes());
+    }
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::to_string(&crate::output::escape_hidden(s)).unwrap_or_else(|_| "\"\"".into())
+}
+
+impl Tail {
+    fn new(r: crate::engine::Rendered, explain: bool) -> Tail {
+        let explain_text = if explain {
+            explanation(&r.reasons, &r.conditions, &r.citations, &r.us_reasons)
+        } else {
+            String::new()
+        };
+        let cells: Vec<String> = r.fields().iter().map(|c| c.to_string()).collect();
+        let csv = cells
+            .iter()
+            .map(|c| {
+                let mut v = Vec::with_capacity(c.len() + 2);
+                csv_cell(c, &mut v);
+                v
+            })
+            .collect();
+        let json = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if COLUMNS[i] == "ear_applies" {
+                    match c.as_str() {
+                        "true" => "true".into(),
+                        "false" => "false".into(),
+                        _ => "null".into(),
+                    }
+                } else {
+                    json_string(c)
+                }
+            })
+            .collect();
+        Tail {
+            cells,
+            csv,
+            json,
+            explain: explain_text,
+            #[cfg(feature = "polars")]
+            codes: Vec::new(),
+        }
+    }
+}
+
+/// One output row before encoding.
+enum Line<'t> {
+    Ok {
+        id: &'t str,
+        tail: u32,
+        extra: Vec<&'t str>,
+    },
+    Bad {
+        id: String,
+        error: String,
+        extra: Vec<String>,
+    },
+}
+
+/// Runs `evaluate` over `input`.
+#[allow(clippy::too_many_lines)]
+pub fn run(world: &World, input: &Input, opts: &Options, plan: &Plan<'_>) -> Result<Stats> {
+    // Pass 1: every row resolves (or, with --keep-going, is noted), ids are found repeated.
+    let mut stats = Stats::default();
+    let mut cache = Cache::new();
+    let mut dups = Duplicates::new();
+    let mut first_error: Option<Error> = None;
+    let total_bytes = input.len();
+    let bar = Progress::new(plan.progress, total_bytes, "checking");
+    for_each_row(input, opts, |row, pos| {
+        bar.set(pos);
+        stats.scenarios += 1;
+        if let Err(e) = resolve(world, &input.name, input.csv_lines(), opts, row, &mut cache) {
+            if !plan.keep_going && first_error.is_none() {
+                first_error = Some(e);
+                return false;
+            }
+        }
+        if !opts.repeat_ids
+            && let Err(e) = dups.push(row.cells[ID], row.line)
+        {
+            first_error = Some(e);
+            return false;
+        }
+        true
+    })?;
+    bar.finish();
+    if let Some(e) = first_error {
+        return Err(e);
+    }
+    if stats.scenarios == 0 {
+        return Err(Error::input(
+            Located::new(&input.name, "no scenarios in the file")
+                .accepted("at least one scenario row"),
+        ));
+    }
+    let repeated = dups.finish()?;
+    if !plan.keep_going
+        && let Some(&(line, first)) = repeated.first()
+    {
+        let l = Located::new(&input.name, format!("duplicate scenario id (first on line {first})")).column("id").hint(
+            "ids must be unique; if several rows belong to one order, say so with --id-column COLUMN (ids may repeat) or --line-ids (ids from line numbers)",
+        );
+        return Err(Error::input(if input.csv_lines() {
+            l.line(line)
+        } else {
+            l
+        }));
+    }
+    let repeated: std::collections::HashMap<u64, u64> = repeated.into_iter().collect();
+    stats.distinct = cache.templates.len() as u64;
+
+    // Pass 2: write.
+    let mut target = Target::open(plan.output)?;
+    let mut enc = Encoder::new(plan)?;
+    let mut tails: Vec<Tail> = Vec::new();
+    let mut memo: HashMap<(u32, usize), u32> = HashMap::new();
+    let mut buffered: Vec<(u64, Vec<Vec<u8>>, Result<u32, String>)> = Vec::with_capacity(BATCH);
+    let bar = Progress::new(plan.progress, total_bytes, "evaluating");
+    let mut failure: Option<Error> = None;
+    let mut scen = 0u64;
+    let flush_batch = |buffered: &mut Vec<(u64, Vec<Vec<u8>>, Result<u32, String>)>,
+                       cache: &mut Cache,
+                       tails: &mut Vec<Tail>,
+                       memo: &mut HashMap<(u32, usize), u32>,
+                       enc: &mut Encoder,
+                       target: &mut Target,
+                       stats: &mut Stats|
+     -> Result<()> {
+        // Determinations the batch needs that are not rendered yet, evaluated in parallel.
+        let mut missing: Vec<(u32, usize)> = Vec::new();
+        for (_, _, t) in buffered.iter() {
+            if let Ok(t) = t {
+                for j in targets(&cache.templates[*t as usize], plan.selection) {
+                    if !memo.contains_key(&(*t, j)) && !missing.contains(&(*t, j)) {
+                        missing.push((*t, j));
+                    }
+                }
+            }
+        }
+        let rendered: Vec<Tail> = missing
+            .par_iter()
+            .with_min_len(8)
+            .map(|&(t, j)| {
+                let s = &cache.templates[t as usize];
+                let d = determination(world, s, j);
+                Tail::new(world.render(s, &d), plan.explain)
+            })
+            .collect();
+        for (k, tail) in missing.into_iter().zip(rendered) {
+            memo.insert(k, tails.len() as u32);
+            tails.push(tail);
+        }
+        {
+            let mut lines: Vec<Line<'_>> = Vec::with_capacity(buffered.len());
+            for (_, cells, t) in buffered.iter() {
+                let id = std::str::from_utf8(&cells[0]).unwrap_or("");
+                let extra: Vec<&str> = cells[1..]
+                    .iter()
+                    .map(|c| std::str::from_utf8(c).unwrap_or(""))
+                    .collect();
+                match t {
+                    Ok(t) => {
+                        for j in targets(&cache.templates[*t as usize], plan.selection) {
+                            let tail = memo.get(&(*t, j)).copied().unwrap_or(0);
+                            lines.push(Line::Ok {
+                                id,
+                                tail,
+                                extra: extra.clone(),
+                            });
+                        }
+                    }
+                    Err(e) => lines.push(Line::Bad {
+                        id: id.to_string(),
+                        error: e.clone(),
+                        extra: extra.iter().map(|s| s.to_string()).collect(),
+                    }),
+                }
+            }
+            stats.rows += lines.len() as u64;
+            enc.write(&lines, tails, target)?;
+        }
+        buffered.clear();
+        if tails.len() > MAX_RENDERED {
+            tails.clear();
+            memo.clear();
+        }
+        if cache.templates.len() > MAX_TEMPLATES {
+            cache.templates.clear();
+            cache.index.clear();
+        }
+        Ok(())
+    };
+    for_each_row(input, opts, |row, pos| {
+        bar.set(pos);
+        scen += 1;
+        let mut cells: Vec<Vec<u8>> = Vec::with_capacity(1 + row.extra.len());
+        cells.push(row.cells[ID].to_vec());
+        cells.extend(row.extra.iter().map(|e| e.to_vec()));
+        let r = match repeated.get(&row.line) {
+            Some(first) if !opts.repeat_ids => {
+                Err(format!("duplicate scenario id (first on line {first})"))
+            }
+            _ => match resolve(world, &input.name, input.csv_lines(), opts, row, &mut cache) {
+                Ok(t) => match check_free_text(&input.name, row) {
+                    Ok(()) => Ok(t),
+                    Err(e) => Err(one_line(&e)),
+                },
+                Err(e) => Err(one_line(&e)),
+            },
+        };
+        if r.is_err() {
+            if !plan.keep_going {
+                failure = Some(Error::input(
+                    Located::new(&input.name, "input changed while it was read").line(row.line),
+                ));
+                return false;
+            }
+            stats.bad += 1;
+        }
+        buffered.push((row.line, cells, r));
+        if buffered.len() >= BATCH
+            && let Err(e) = flush_batch(
+                &mut buffered,
+                &mut cache,
+                &mut tails,
+                &mut memo,
+                &mut enc,
+                &mut target,
+                &mut stats,
+            )
+        {
+            failure = Some(e);
+            return false;
+        }
+        true
+    })?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    flush_batch(
+        &mut buffered,
+        &mut cache,
+        &mut tails,
+        &mut memo,
+        &mut enc,
+        &mut target,
+        &mut stats,
+    )?;
+    enc.finish(&tails, &mut target)?;
+    target.finish()?;
+    bar.finish();
+    let _ = scen;
+    Ok(stats)
+}
+
+fn one_line(e: &Error) -> String {
+    e.to_string()
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The jurisdictions a scenario is evaluated under: its exporter's, or the selection
+/// (`usize::MAX` = an exporter whose law is not modelled).
+fn targets(s: &Scenario, selection: &[usize]) -> Vec<usize> {
+    match s.exporter {
+        Some(e) => vec![e.jurisdiction.unwrap_or(usize::MAX)],
+        None => selection.to_vec(),
+    }
+}
+
+fn determination(world: &World, s: &Scenario, j: usize) -> Determination {
+    match (j, s.exporter) {
+        (usize::MAX, Some(e)) => world.evaluate_unmodelled(e.place, s),
+        _ => world.evaluate(j, s),
+    }
+}
+
+/// Free-text cells (id, passed-through columns) must be text; hidden characters are kept.
+fn check_free_text(file: &str, row: &RowRef<'_>) -> Result<()> {
+    cell_text(file, row.line, "id", row.cells[ID])?;
+    for e in &row.extra {
+        cell_text(file, row.line, "(passed-through column)", e)?;
+    }
+    Ok(())
+}
+
+/// The template of a row: resolved once per distinct set of cells.
+fn resolve(
+    world: &World,
+    file: &str,
+    csv_lines: bool,
+    opts: &Options,
+    row: &RowRef<'_>,
+    cache: &mut Cache,
+) -> Result<u32> {
+    cache.key(row);
+    if let Some(&t) = cache.index.get(cache.key.as_slice()) {
+        if !opts.line_ids && row.cells[ID].is_empty() {
+            return Err(Error::input(
+                Located::new(file, "required value is empty")
+                    .line(row.line)
+                    .column("id"),
+            ));
+        }
+        return Ok(t);
+    }
+    let rec = raw_record(file, row)?;
+    let mut s = input::resolve_one(world, file, &rec, csv_lines, opts)?;
+    s.id = String::new();
+    let t = cache.templates.len() as u32;
+    cache.templates.push(s);
+    cache.index.insert(cache.key.clone(), t);
+    Ok(t)
+}
+
+/// Calls `f` for every row of `input` with its byte position; `f` returns `false` to stop.
+fn for_each_row(
+    input: &Input,
+    _opts: &Options,
+    mut f: impl FnMut(&RowRef<'_>, u64) -> bool,
+) -> Result<()> {
+    let (records, header) = input.records()?;
+    match records {
+        Records::Csv(mut stream, names) => {
+            let mut layout = Layout {
+                contract: [None; SCENARIO_COLUMNS.len()],
+                extra: Vec::new(),
+            };
+            for (i, n) in names.iter().enumerate() {
+                match SCENARIO_COLUMNS.iter().position(|c| c == n) {
+                    Some(k) => layout.contract[k] = Some(i),
+                    None => layout.extra.push(i),
+                }
+            }
+            let _ = header;
+            while let Some(next) = stream.next_bytes() {
+                let (line, rec) = next?;
+                let pos = rec.position().map(|p| p.byte()).unwrap_or(0);
+                let mut cells: [&[u8]; SCENARIO_COLUMNS.len()] = [&[]; SCENARIO_COLUMNS.len()];
+                for (k, idx) in layout.contract.iter().enumerate() {
+                    if let Some(i) = idx {
+                        cells[k] = trim(rec.get(*i).unwrap_or(&[]));
+                    }
+                }
+                let extra: Vec<&[u8]> = layout
+                    .extra
+                    .iter()
+                    .map(|&i| trim(rec.get(i).unwrap_or(&[])))
+                    .collect();
+                let row = RowRef { line, cells, extra };
+                if !f(&row, pos) {
+                    break;
+                }
+            }
+        }
+        Records::Whole(records) => {
+            for rec in records {
+                let mut cells: [&[u8]; SCENARIO_COLUMNS.len()] = [&[]; SCENARIO_COLUMNS.len()];
+                for (k, c) in SCENARIO_COLUMNS.iter().enumerate() {
+                    if let Some(v) = rec.cells.get(*c) {
+                        cells[k] = v.trim().as_bytes();
+                    }
+                }
+                let extra: Vec<&[u8]> = rec.extra.iter().map(|e| e.trim().as_bytes()).collect();
+                let row = RowRef {
+                    line: rec.line,
+                    cells,
+                    extra,
+                };
+                if !f(&row, 0) {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes rows in one format.
+struct Encoder {
+    format: OutputFormat,
+    cols: Vec<Col>,
+    names: Vec<String>,
+    buf: Vec<u8>,
+    rows: u64,
+    explain: bool,
+    table: Vec<Vec<String>>,
+    table_notes: Vec<String>,
+    #[cfg(feature = "polars")]
+    parquet: Option<parquet::Rows>,
+    meta: Vec<(String, String)>,
+}
+
+impl Encoder {
+    fn new(plan: &Plan<'_>) -> Result<Encoder> {
+        let mut e = Encoder {
+            format: plan.format,
+            cols: plan.cols.clone(),
+            names: plan.names.clone(),
+            buf: Vec::with_capacity(FLUSH + (1 << 16)),
+            rows: 0,
+            explain: plan.explain,
+            table: Vec::new(),
+            table_notes: Vec::new(),
+            #[cfg(feature = "polars")]
+            parquet: None,
+            meta: plan.provenance.key_values(),
+        };
+        if e.format == OutputFormat::Csv {
+            for (i, n) in e.names.iter().enumerate() {
+                if i > 0 {
+                    e.buf.push(b',');
+                }
+                csv_cell(n, &mut e.buf);
+            }
+            e.buf.push(b'\n');
+        }
+        Ok(e)
+    }
+
+    fn cell<'a>(line: &'a Line<'_>, c: Col, tails: &'a [Tail]) -> &'a str {
+        match (line, c) {
+            (Line::Ok { id, .. }, Col::Contract(0)) => id,
+            (Line::Ok { tail, .. }, Col::Contract(i)) => &tails[*tail as usize].cells[i],
+            (Line::Ok { extra, .. }, Col::Extra(i)) => extra.get(i).copied().unwrap_or(""),
+            (Line::Ok { .. }, Col::Error) => "",
+            (Line::Bad { id, .. }, Col::Contract(0)) => id,
+            (Line::Bad { .. }, Col::Contract(_)) => "",
+            (Line::Bad { extra, .. }, Col::Extra(i)) => {
+                extra.get(i).map(String::as_str).unwrap_or("")
+            }
+            (Line::Bad { error, .. }, Col::Error) => error,
+        }
+    }
+
+    fn write(&mut self, lines: &[Line<'_>], tails: &mut [Tail], target: &mut Target) -> Result<()> {
+        if self.explain && self.format != OutputFormat::Table {
+            let mut err = std::io::stderr().lock();
+            for l in lines {
+                if let Line::Ok { id, tail, .. } = l {
+                    let t = &tails[*tail as usize];
+                    let _ = writeln!(err, "{id} {} {}: {}", t.cells[1], t.cells[2], t.cells[7]);
+                    let _ = write!(err, "{}", t.explain);
+                }
+            }
+        }
+        match self.format {
+            OutputFormat::Csv => {
+                for l in lines {
+                    for (k, &c) in self.cols.iter().enumerate() {
+                        if k > 0 {
+                            self.buf.push(b',');
+                        }
+                        match (l, c) {
+                            (Line::Ok { tail, .. }, Col::Contract(i)) if i > 0 => {
+                                self.buf.extend_from_slice(&tails[*tail as usize].csv[i])
+                            }
+                            _ => csv_cell(Self::cell(l, c, tails), &mut self.buf),
+                        }
+                    }
+                    self.buf.push(b'\n');
+                    self.rows += 1;
+                    if self.buf.len() >= FLUSH {
+                        self.flush(target)?;
+                    }
+                }
+            }
+            OutputFormat::Json | OutputFormat::Jsonl => {
+                for l in lines {
+                    if self.format == OutputFormat::Json {
+                        self.buf.extend_from_slice(if self.rows == 0 {
+                            b"[\n  {"
+                        } else {
+                            b",\n  {"
+                        });
+                    } else {
+                        self.buf.push(b'{');
+                    }
+                    for (k, (&c, name)) in self.cols.iter().zip(&self.names).enumerate() {
+                        if k > 0 {
+                            self.buf.push(b',');
+                        }
+                        self.buf.extend_from_slice(json_string(name).as_bytes());
+                        self.buf.push(b':');
+                        match (l, c) {
+                            (Line::Ok { tail, .. }, Col::Contract(i)) if i > 0 => self
+                                .buf
+                                .extend_from_slice(tails[*tail as usize].json[i].as_bytes()),
+                            _ => self
+                                .buf
+                                .extend_from_slice(json_string(Self::cell(l, c, tails)).as_bytes()),
+                        }
+                    }
+                    self.buf.push(b'}');
+                    if self.format == OutputFormat::Jsonl {
+                        self.buf.push(b'\n');
+                    }
+                    self.rows += 1;
+                    if self.buf.len() >= FLUSH {
+                        self.flush(target)?;
+                    }
+                }
+            }
+            OutputFormat::Table => {
+                for l in lines {
+                    self.table.push(
+                        self.cols
+                            .iter()
+                            .map(|&c| Self::cell(l, c, tails).to_string())
+                            .collect(),
+                    );
+                    self.table_notes.push(match l {
+                        Line::Ok { tail, .. } if self.explain => {
+                            tails[*tail as usize].explain.clone()
+                        }
+                        Line::Bad { error, .. } => format!("    error        {error}\n"),
+                        _ => String::new(),
+                    });
+                }
+            }
+            #[cfg(feature = "polars")]
+            OutputFormat::Parquet => {
+                if self.parquet.is_none() {
+                    let out = std::mem::replace(&mut target.out, Box::new(std::io::sink()));
+                    self.parquet = Some(parquet::Rows::new(
+                        out,
+                        &self.cols,
+                        &self.names,
+                        self.meta.clone(),
+                    ));
+                }
+                if let Some(p) = self.parquet.as_mut() {
+                    p.write(lines, tails)?;
+                }
+                self.rows += lines.len() as u64;
+            }
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, target: &mut Target) -> Result<()> {
+        target.out.write_all(&self.buf).map_err(|e| Error::Output {
+            format: "output",
+            message: e.to_string(),
+        })?;
+        self.buf.clear();
+        Ok(())
+    }
+
+    fn finish(mut self, _tails: &[Tail], target: &mut Target) -> Result<()> {
+        match self.format {
+            OutputFormat::Json => {
+                self.buf
+                    .extend_from_slice(if self.rows == 0 { b"[]\n" } else { b"\n]\n" })
+            }
+            OutputFormat::Table => {
+                let text = crate::output::rows::table(&self.names, &self.table, &self.table_notes);
+                self.buf.extend_from_slice(text.as_bytes());
+            }
+            #[cfg(feature = "polars")]
+            OutputFormat::Parquet => {
+                let p = match self.parquet.take() {
+                    Some(p) => p,
+                    None => {
+                        let out = std::mem::replace(&mut target.out, Box::new(std::io::sink()));
+                        parquet::Rows::new(out, &self.cols, &self.names, self.meta.clone())
+                    }
+                };
+                p.finish()?;
+            }
+            _ => {}
+        }
+        self.flush(target)
+    }
+}
+
+/// A progress bar on standard error, for long runs on a terminal.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(on: bool, total: u64, what: &str) -> Progress {
+        if !on || total < (64 << 20) {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new(total);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:40}] {bytes}/{total_bytes} ({eta})",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(what.to_string());
+        Progress(Some(bar))
+    }
+
+    fn set(&self, pos: u64) {
+        if let Some(b) = &self.0
+            && pos & 0xffff < 512
+        {
+            b.set_position(pos);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(feature = "polars")]
+mod parquet {
+    //! Determination rows as Parquet: repeated columns dictionary-encoded from codes assigned
+    //! once per rendered row, typed booleans, provenance as metadata.
+
+    use std::io::Write;
+
+    use polars::prelude::*;
+
+    use super::{Line, Tail};
+    use crate::engine::COLUMNS;
+    use crate::error::{Error, Result};
+    use crate::output::matrix::parquet::{CatColumn, ColumnKind, kind_of};
+    use crate::output::rows::Col;
+
+    enum Store {
+        Cat(CatColumn),
+        Text(Vec<String>),
+        Bool(Vec<Option<bool>>),
+    }
+
+    pub(super) struct Rows {
+        cols: Vec<Col>,
+        names: Vec<String>,
+        stores: Vec<Store>,
+        writer: Option<polars::io::parquet::write::BatchedWriter<Box<dyn Write + Send>>>,
+        out: Option<Box<dyn Write + Send>>,
+        meta: Vec<(String, String)>,
+        pending: usize,
+    }
+
+    fn perr(e: PolarsError) -> Error {
+        Error::Output {
+            format: "parquet",
+            message: e.to_string(),
+        }
+    }
+
+    impl Rows {
+        pub(super) fn new(
+            out: Box<dyn Write + Send>,
+            cols: &[Col],
+            names: &[String],
+            meta: Vec<(String, String)>,
+        ) -> Rows {
+            let stores = cols
+                .iter()
+                .zip(names)
+                .map(|(c, n)| match c {
+                    Col::Contract(i) => match kind_of(COLUMNS[*i]) {
+                        ColumnKind::Categorical => Store::Cat(CatColumn::owned(n)),
+                        ColumnKind::Boolean => Store::Bool(Vec::new()),
+                        ColumnKind::Text => Store::Text(Vec::new()),
+                    },
+                    _ => Store::Text(Vec::new()),
+                })
+                .collect();
+            Rows {
+                cols: cols.to_vec(),
+                names: names.to_vec(),
+                stores,
+                writer: None,
+                out: Some(out),
+                meta,
+                pending: 0,
+            }
+        }
+
+        pub(super) fn write(&mut self, lines: &[Line<'_>], tails: &mut [Tail]) -> Result<()> {
+            for l in lines {
+                for (k, &c) in self.cols.iter().enumerate() {
+                    match &mut self.stores[k] {
+                        Store::Cat(cat) => {
+                            let code = match (l, c) {
+                                (Line::Ok { tail, .. }, Col::Contract(i)) => {
+                                    let t = *tail as usize;
+                                    if tails[t].codes.is_empty() {
+                                        tails[t].codes = vec![u32::MAX; COLUMNS.len()];
+                                    }
+                                    if tails[t].codes[i] == u32::MAX {
+                                        let code = cat.code(&tails[t].cells[i])?;
+                                        tails[t].codes[i] = code;
+                                    }
+                                    tails[t].codes[i]
+                                }
+                                _ => cat.code(super::Encoder::cell(l, c, tails))?,
+                            };
+                            cat.codes.push(code);
+                        }
+                        Store::Text(t) => t.push(super::Encoder::cell(l, c, tails).to_string()),
+                        Store::Bool(b) => b.push(match super::Encoder::cell(l, c, tails) {
+                            "true" => Some(true),
+                            "false" => Some(false),
+                            _ => None,
+                        }),
+                    }
+                }
+            }
+            self.pending += lines.len();
+            if self.pending >= 1 << 20 {
+                self.flush()?;
+            }
+            Ok(())
+        }
+
+        fn flush(&mut self) -> Result<()> {
+            let rows = std::mem::take(&mut self.pending);
+            let columns: Vec<Column> = self
+                .stores
+                .iter_mut()
+                .zip(&self.names)
+                .map(|(s, n)| match s {
+                    Store::Cat(c) => c.take(),
+                    Store::Text(t) => Column::new(n.as_str().into(), std::mem::take(t)),
+                    Store::Bool(b) => Column::new(n.as_str().into(), std::mem::take(b)),
+                })
+                .collect();
+            let df = DataFrame::new(rows, columns).map_err(perr)?;
+            if self.writer.is_none() {
+                let Some(out) = self.out.take() else {
+                    return Err(Error::Output {
+                        format: "parquet",
+                        message: "writer closed".into(),
+                    });
+                };
+                self.writer = Some(
+                    ParquetWriter::new(out)
+                        .with_compression(ParquetCompression::Lz4Raw)
+                        .with_key_value_metadata(Some(KeyValueMetadata::from_static(
+                            self.meta.clone(),
+                        )))
+                        .batched(df.schema())
+                        .map_err(perr)?,
+                );
+            }
+            if let Some(w) = self.writer.as_mut() {
+                w.write_batch(&df).map_err(perr)?;
+            }
+            Ok(())
+        }
+
+        pub(super) fn finish(mut self) -> Result<()> {
+            if self.pending > 0 || self.writer.is_none() {
+                self.flush()?;
+            }
+            if let Some(w) = self.writer.take() {
+                w.finish().map_err(perr)?;
+            }
+            Ok(())
+        }
+    }
+}
