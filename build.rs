@@ -4,6 +4,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
 fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
     let Ok(read) = std::fs::read_dir(dir) else {
         return;
@@ -42,6 +44,20 @@ fn main() {
         );
     }
     code.push_str("];\n");
+    // The content hash, as `Source::content_hash` computes it for a folder.
+    let mut h = Sha256::new();
+    for (rel, path) in &files {
+        let bytes = std::fs::read(path).unwrap_or_default();
+        h.update((rel.len() as u64).to_le_bytes());
+        h.update(rel.as_bytes());
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(&bytes);
+    }
+    let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let _ = writeln!(
+        code,
+        "/// SHA-256 of the bundled dataset files.\npub static HASH: &str = {hex:?};"
+    );
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("datasets.rs");
     if let Err(e) = std::fs::write(&out, code) {
         println!("cargo:warning=cannot write {}: {e}", out.display());

@@ -129,7 +129,7 @@ pub fn report(world: Option<&World>, diag: &Diagnostics) -> String {
             w.data.participants.len(),
             w.jurisdictions.len(),
             w.regimes.len(),
-            w.parties.len(),
+            w.parties().list.len(),
             w.as_of
         );
         let _ = writeln!(text, "dataset content hash: {}", w.data.hash);

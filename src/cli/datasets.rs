@@ -76,6 +76,11 @@ pub fn run(source: Source, cmd: Command) -> Result<()> {
         }
         Command::Validate => {
             let (data, mut diag) = Datasets::check(source.clone());
+            if let Some(d) = &data {
+                for r in 0..d.regimes.len() {
+                    d.parties(r, &mut diag);
+                }
+            }
             let world = match (data, diag.errors()) {
                 (Some(d), 0) => {
                     let day = crate::engine::datasets_date(&d);

@@ -160,7 +160,7 @@ pub fn run(source: Source, args: Args) -> Result<()> {
     let input = Input::open(&args.scenarios, opts.clone())?;
     let (_, header) = input.records()?;
     let (cols, names) = columns(&header.extra, args.keep_going, selected_cols.as_deref())?;
-    super::with_threads(args.threads, || {
+    let result = super::with_threads(args.threads, || {
         let prov = crate::output::provenance::Provenance::of(&world, "evaluate");
         let plan = Plan {
             format,

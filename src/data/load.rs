@@ -361,8 +361,8 @@ pub struct RegimeData {
     pub rules_file: String,
     /// Group tables (an overlay's include its parent's).
     pub groups: Vec<GroupTable>,
-    /// Listed parties.
-    pub parties: Vec<Party>,
+    /// `parties.csv` of the folder, if any (read on demand: see `Datasets::parties`).
+    pub parties_file: Option<String>,
 }
 
 /// A Wassenaar participating state.
@@ -490,17 +490,13 @@ impl Datasets {
         }
         // Entries first (they add national items to the catalogue), rules after, so that a
         // rule may name any item.
-        let mut partial: Vec<(Head, Vec<EntryRow>, Vec<GroupTable>, Vec<Party>)> = Vec::new();
+        let mut partial: Vec<(Head, Vec<EntryRow>, Vec<GroupTable>, Option<String>)> = Vec::new();
         for head in heads {
             let entries_rel = format!("{}/entries.csv", head.folder);
             let entries = load_entries(&source, &entries_rel, &head, &mut catalogue, &mut diag);
             let groups = load_groups(&source, &head.folder, &places, &mut diag);
             let parties_rel = format!("{}/parties.csv", head.folder);
-            let parties = if source.exists(&parties_rel) {
-                parties::load(&source, &parties_rel, &places, &mut diag)
-            } else {
-                Vec::new()
-            };
+            let parties = source.exists(&parties_rel).then_some(parties_rel);
             partial.push((head, entries, groups, parties));
         }
         link_national_parents(&mut catalogue, &partial);
@@ -516,7 +512,7 @@ impl Datasets {
             let mut group_names: HashSet<String> =
                 global_groups.iter().map(|g| g.name.clone()).collect();
             let mut tags: HashSet<String> = HashSet::new();
-            for (_, es, gs, _) in std::iter::once((head, entries, groups, &Vec::new()))
+            for (_, es, gs, _) in std::iter::once((head, entries, groups, &None))
                 .chain(parent.map(|(h, e, g, p)| (h, e, g, p)))
             {
                 group_names.extend(gs.iter().map(|g| g.name.clone()));
@@ -577,7 +573,7 @@ impl Datasets {
                 entries,
                 rules,
                 groups,
-                parties,
+                parties_file: parties,
             });
         }
         apply_overlays(&source, &mut out, &mut diag);
@@ -593,6 +589,15 @@ impl Datasets {
             regimes: out,
         };
         (Some(data), diag)
+    }
+
+    /// The listed parties of regime folder `r` (read from its `parties.csv`); problems go to
+    /// `diag`. Read on demand: most runs name no end user.
+    pub fn parties(&self, r: usize, diag: &mut Diagnostics) -> Vec<Party> {
+        match self.regimes.get(r).and_then(|rd| rd.parties_file.as_deref()) {
+            Some(rel) => parties::load(&self.source, rel, &self.places, diag),
+            None => Vec::new(),
+        }
     }
 
     /// The regime folder `id`.
@@ -1519,7 +1524,7 @@ fn load_history(source: &Source, rel: &str, diag: &mut Diagnostics) -> BTreeMap<
 /// National-only paragraphs (`4A005.z.1`) hang under the nearest catalogue ancestor.
 fn link_national_parents(
     catalogue: &mut Catalogue,
-    partial: &[(Head, Vec<EntryRow>, Vec<GroupTable>, Vec<Party>)],
+    partial: &[(Head, Vec<EntryRow>, Vec<GroupTable>, Option<String>)],
 ) {
     let mut national: Vec<(ItemId, String)> = Vec::new();
     for (_, entries, _, _) in partial {

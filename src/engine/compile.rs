@@ -411,14 +411,22 @@ pub struct World {
     pub facts: Vec<Fact>,
     /// The jurisdiction whose law has reach rules (de minimis), if any.
     pub reach: Option<usize>,
-    /// Parties with the regime whose lists they are on.
-    pub parties: Vec<(usize, Party)>,
-    /// Per party: whether it was on the list on the day is not established (undated listing,
-    /// day before the list's version date).
-    pub party_uncertain: Vec<bool>,
+    pub(crate) parties: OnceLock<Parties>,
     pub(crate) screening: OnceLock<Screening>,
     /// Shared facts.
     pub(crate) common: CommonFacts,
+}
+
+/// The listed parties of every regime, in force on the day.
+#[derive(Debug, Default)]
+pub struct Parties {
+    /// Each party with the index of the regime (dataset folder) that lists it.
+    pub list: Vec<(usize, Party)>,
+    /// Per party: whether it was on the list on the day is not established (an undated
+    /// listing, a day before the list's version date).
+    pub uncertain: Vec<bool>,
+    /// Problems found reading the party files.
+    pub problems: Vec<crate::error::Located>,
 }
 
 /// Facts that do not belong to one regime.
@@ -702,16 +710,7 @@ impl World {
                     .iter()
                     .any(|m| m.code == j.code)
         });
-        let mut parties = Vec::new();
-        let mut party_uncertain = Vec::new();
-        for (ri, rd) in data.regimes.iter().enumerate() {
-            for p in &rd.parties {
-                if p.listed_on.is_none_or(|d| d <= day) {
-                    parties.push((ri, p.clone()));
-                    party_uncertain.push(p.listed_on.is_none() && day < rd.meta.list_date);
-                }
-            }
-        }
+
         let common = CommonFacts {
             not_modelled_exporter: interner.choice(
                 "the law of {exporter} is not modelled in the datasets: its own outcome is not established",
@@ -731,10 +730,27 @@ impl World {
             jurisdictions,
             facts: interner.facts,
             reach,
-            parties,
-            party_uncertain,
+            parties: OnceLock::new(),
             screening: OnceLock::new(),
             common,
+        })
+    }
+
+    /// The listed parties in force on the day, read on first use.
+    pub fn parties(&self) -> &Parties {
+        self.parties.get_or_init(|| {
+            let mut out = Parties::default();
+            let mut diag = crate::error::Diagnostics::default();
+            for (ri, rd) in self.data.regimes.iter().enumerate() {
+                for p in self.data.parties(ri, &mut diag) {
+                    if p.listed_on.is_none_or(|d| d <= self.as_of) {
+                        out.uncertain.push(p.listed_on.is_none() && self.as_of < rd.meta.list_date);
+                        out.list.push((ri, p));
+                    }
+                }
+            }
+            out.problems = diag.items;
+            out
         })
     }
 

@@ -703,7 +703,7 @@ impl World {
     ) -> Vec<PartyHit> {
         let mut shown = Vec::new();
         for hit in &s.hits {
-            let Some((ri, party)) = self.parties.get(hit.party as usize) else {
+            let Some((ri, party)) = self.parties().list.get(hit.party as usize) else {
                 continue;
             };
             if regime.data != *ri {
@@ -720,7 +720,8 @@ impl World {
                 ),
             };
             let uncertain = self
-                .party_uncertain
+                .parties()
+                .uncertain
                 .get(hit.party as usize)
                 .copied()
                 .unwrap_or(false);

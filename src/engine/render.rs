@@ -165,7 +165,7 @@ impl World {
             put("{outcome}", o.as_str());
         }
         if step.party != NO_ENTRY
-            && let Some((_, p)) = self.parties.get(step.party as usize)
+            && let Some((_, p)) = self.parties().list.get(step.party as usize)
         {
             put("{party}", &p.name);
             put(
@@ -261,7 +261,7 @@ impl World {
         let mut out: Vec<String> = Vec::new();
         let mut push = |d: &Determination| {
             for h in &d.screening {
-                let Some((ri, p)) = self.parties.get(h.party as usize) else {
+                let Some((ri, p)) = self.parties().list.get(h.party as usize) else {
                     continue;
                 };
                 let label = self

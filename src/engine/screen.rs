@@ -419,7 +419,7 @@ impl World {
     /// The party-list index (built on first use).
     pub fn screening(&self) -> &Screening {
         self.screening.get_or_init(|| {
-            Screening::build(self.parties.iter().map(|(_, p)| {
+            Screening::build(self.parties().list.iter().map(|(_, p)| {
                 std::iter::once(p.name.as_str())
                     .chain(p.aliases.iter().map(String::as_str))
                     .collect()
@@ -428,13 +428,16 @@ impl World {
     }
 
     /// Party-list hits for an end user's name. Matching ignores invisible and control
-    /// characters.
-    pub fn screen(&self, name: &str) -> Vec<PartyHit> {
+    /// characters. Fails when a party file is bad.
+    pub fn screen(&self, name: &str) -> crate::error::Result<Vec<PartyHit>> {
+        if !self.parties().problems.is_empty() {
+            return Err(crate::error::Error::Datasets(self.parties().problems.clone()));
+        }
         let clean: String = name
             .chars()
             .filter(|c| !c.is_control() && !crate::error::is_invisible(*c))
             .collect();
-        self.screening().screen(&clean)
+        Ok(self.screening().screen(&clean))
     }
 }
 

@@ -620,7 +620,10 @@ pub fn resolve_one(
         .get("end_user_name")
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
-    let hits = name.as_deref().map(|n| world.screen(n)).unwrap_or_default();
+    let hits = match name.as_deref() {
+        Some(n) => world.screen(n)?,
+        None => Vec::new(),
+    };
     Ok(Scenario {
         id,
         item,

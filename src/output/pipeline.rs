@@ -8,7 +8,7 @@
 //! the output does not depend on them. Files are read twice: once to check every row (and find
 //! repeated ids in bounded memory), once to write.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -99,7 +99,7 @@ const ID: usize = 0;
 
 /// A scenario resolved once, kept by the bytes of its cells.
 struct Cache {
-    index: HashMap<Vec<u8>, u32>,
+    index: FxHashMap<Vec<u8>, u32>,
     templates: Vec<Scenario>,
     key: Vec<u8>,
 }
@@ -107,7 +107,7 @@ struct Cache {
 impl Cache {
     fn new() -> Cache {
         Cache {
-            index: HashMap::new(),
+            index: FxHashMap::default(),
             templates: Vec::new(),
             key: Vec::with_capacity(256),
         }
@@ -382,82 +382,56 @@ enum Line<'t> {
     },
 }
 
-/// Runs `evaluate` over `input`.
-#[allow(clippy::too_many_lines)]
-pub fn run(world: &World, input: &Input, opts: &Options, plan: &Plan<'_>) -> Result<Stats> {
-    // Pass 1: every row resolves (or, with --keep-going, is noted), ids are found repeated.
-    let mut stats = Stats::default();
-    let mut cache = Cache::new();
-    let mut dups = Duplicates::new();
-    let mut first_error: Option<Error> = None;
-    let total_bytes = input.len();
-    let bar = Progress::new(plan.progress, total_bytes, "checking");
-    for_each_row(input, opts, |row, pos| {
-        bar.set(pos);
-        stats.scenarios += 1;
-        if let Err(e) = resolve(world, &input.name, input.csv_lines(), opts, row, &mut cache) {
-            if !plan.keep_going && first_error.is_none() {
-                first_error = Some(e);
-                return false;
-            }
-        }
-        if !opts.repeat_ids
-            && let Err(e) = dups.push(row.cells[ID], row.line)
-        {
-            first_error = Some(e);
-            return false;
-        }
-        true
-    })?;
-    bar.finish();
-    if let Some(e) = first_error {
-        return Err(e);
-    }
-    if stats.scenarios == 0 {
-        return Err(Error::input(
-            Located::new(&input.name, "no scenarios in the file")
-                .accepted("at least one scenario row"),
-        ));
-    }
-    let repeated = dups.finish()?;
-    if !plan.keep_going
-        && let Some(&(line, first)) = repeated.first()
-    {
-        let l = Located::new(&input.name, format!("duplicate scenario id (first on line {first})")).column("id").hint(
-            "ids must be unique; if several rows belong to one order, say so with --id-column COLUMN (ids may repeat) or --line-ids (ids from line numbers)",
-        );
-        return Err(Error::input(if input.csv_lines() {
-            l.line(line)
-        } else {
-            l
-        }));
-    }
-    let repeated: std::collections::HashMap<u64, u64> = repeated.into_iter().collect();
-    stats.distinct = cache.templates.len() as u64;
+/// A batch of rows waiting to be written: their id and passed-through cells in one arena.
+#[derive(Default)]
+struct Batch {
+    arena: Vec<u8>,
+    bounds: Vec<(usize, usize)>,
+    rows: Vec<(usize, usize, Result<u32, String>)>,
+}
 
-    // Pass 2: write.
-    let mut target = Target::open(plan.output)?;
-    let mut enc = Encoder::new(plan)?;
-    let mut tails: Vec<Tail> = Vec::new();
-    let mut memo: HashMap<(u32, usize), u32> = HashMap::new();
-    let mut buffered: Vec<(u64, Vec<Vec<u8>>, Result<u32, String>)> = Vec::with_capacity(BATCH);
-    let bar = Progress::new(plan.progress, total_bytes, "evaluating");
-    let mut failure: Option<Error> = None;
-    let mut scen = 0u64;
-    let flush_batch = |buffered: &mut Vec<(u64, Vec<Vec<u8>>, Result<u32, String>)>,
-                       cache: &mut Cache,
-                       tails: &mut Vec<Tail>,
-                       memo: &mut HashMap<(u32, usize), u32>,
-                       enc: &mut Encoder,
-                       target: &mut Target,
-                       stats: &mut Stats|
-     -> Result<()> {
-        // Determinations the batch needs that are not rendered yet, evaluated in parallel.
+impl Batch {
+    fn push(&mut self, row: &RowRef<'_>, r: Result<u32, String>) {
+        let first = self.bounds.len();
+        for c in std::iter::once(row.cells[ID]).chain(row.extra.iter().copied()) {
+            let start = self.arena.len();
+            self.arena.extend_from_slice(c);
+            self.bounds.push((start, self.arena.len()));
+        }
+        self.rows.push((first, self.bounds.len() - first, r));
+    }
+
+    fn cell(&self, i: usize) -> &str {
+        let (a, b) = self.bounds[i];
+        std::str::from_utf8(&self.arena[a..b]).unwrap_or("")
+    }
+
+    fn clear(&mut self) {
+        self.arena.clear();
+        self.bounds.clear();
+        self.rows.clear();
+    }
+}
+
+/// The state of the writing pass.
+struct Writer<'p> {
+    plan: &'p Plan<'p>,
+    enc: Encoder,
+    target: Target,
+    tails: Vec<Tail>,
+    memo: FxHashMap<(u32, usize), u32>,
+    batch: Batch,
+}
+
+impl Writer<'_> {
+    /// Evaluates what the batch needs (new determinations in parallel) and writes it.
+    fn flush(&mut self, world: &World, cache: &mut Cache, stats: &mut Stats) -> Result<()> {
+        let plan = self.plan;
         let mut missing: Vec<(u32, usize)> = Vec::new();
-        for (_, _, t) in buffered.iter() {
+        for (_, _, t) in &self.batch.rows {
             if let Ok(t) = t {
                 for j in targets(&cache.templates[*t as usize], plan.selection) {
-                    if !memo.contains_key(&(*t, j)) && !missing.contains(&(*t, j)) {
+                    if !self.memo.contains_key(&(*t, j)) && !missing.contains(&(*t, j)) {
                         missing.push((*t, j));
                     }
                 }
@@ -473,87 +447,146 @@ pub fn run(world: &World, input: &Input, opts: &Options, plan: &Plan<'_>) -> Res
             })
             .collect();
         for (k, tail) in missing.into_iter().zip(rendered) {
-            memo.insert(k, tails.len() as u32);
-            tails.push(tail);
+            self.memo.insert(k, self.tails.len() as u32);
+            self.tails.push(tail);
         }
-        {
-            let mut lines: Vec<Line<'_>> = Vec::with_capacity(buffered.len());
-            for (_, cells, t) in buffered.iter() {
-                let id = std::str::from_utf8(&cells[0]).unwrap_or("");
-                let extra: Vec<&str> = cells[1..]
-                    .iter()
-                    .map(|c| std::str::from_utf8(c).unwrap_or(""))
-                    .collect();
-                match t {
-                    Ok(t) => {
-                        for j in targets(&cache.templates[*t as usize], plan.selection) {
-                            let tail = memo.get(&(*t, j)).copied().unwrap_or(0);
-                            lines.push(Line::Ok {
-                                id,
-                                tail,
-                                extra: extra.clone(),
-                            });
-                        }
+        let batch = &self.batch;
+        let mut lines: Vec<Line<'_>> = Vec::with_capacity(batch.rows.len());
+        for (first, n, t) in &batch.rows {
+            let id = batch.cell(*first);
+            let extra: Vec<&str> = (first + 1..first + n).map(|i| batch.cell(i)).collect();
+            match t {
+                Ok(t) => {
+                    for j in targets(&cache.templates[*t as usize], plan.selection) {
+                        let tail = self.memo.get(&(*t, j)).copied().unwrap_or(0);
+                        lines.push(Line::Ok { id, tail, extra: extra.clone() });
                     }
-                    Err(e) => lines.push(Line::Bad {
-                        id: id.to_string(),
-                        error: e.clone(),
-                        extra: extra.iter().map(|s| s.to_string()).collect(),
-                    }),
                 }
+                Err(e) => lines.push(Line::Bad {
+                    id: id.to_string(),
+                    error: e.clone(),
+                    extra: extra.iter().map(|s| s.to_string()).collect(),
+                }),
             }
-            stats.rows += lines.len() as u64;
-            enc.write(&lines, tails, target)?;
         }
-        buffered.clear();
-        if tails.len() > MAX_RENDERED {
-            tails.clear();
-            memo.clear();
+        stats.rows += lines.len() as u64;
+        self.enc.write(&lines, &mut self.tails, &mut self.target)?;
+        drop(lines);
+        self.batch.clear();
+        if self.tails.len() > MAX_RENDERED {
+            self.tails.clear();
+            self.memo.clear();
         }
         if cache.templates.len() > MAX_TEMPLATES {
             cache.templates.clear();
             cache.index.clear();
         }
         Ok(())
-    };
-    for_each_row(input, opts, |row, pos| {
-        bar.set(pos);
-        scen += 1;
-        let mut cells: Vec<Vec<u8>> = Vec::with_capacity(1 + row.extra.len());
-        cells.push(row.cells[ID].to_vec());
-        cells.extend(row.extra.iter().map(|e| e.to_vec()));
-        let r = match repeated.get(&row.line) {
-            Some(first) if !opts.repeat_ids => {
-                Err(format!("duplicate scenario id (first on line {first})"))
-            }
-            _ => match resolve(world, &input.name, input.csv_lines(), opts, row, &mut cache) {
-                Ok(t) => match check_free_text(&input.name, row) {
-                    Ok(()) => Ok(t),
-                    Err(e) => Err(one_line(&e)),
-                },
-                Err(e) => Err(one_line(&e)),
-            },
-        };
-        if r.is_err() {
-            if !plan.keep_going {
-                failure = Some(Error::input(
-                    Located::new(&input.name, "input changed while it was read").line(row.line),
-                ));
+    }
+}
+
+fn duplicate_error(input: &Input, line: u64, first: u64) -> Error {
+    let l = Located::new(&input.name, format!("duplicate scenario id (first on line {first})")).column("id").hint(
+        "ids must be unique; if several rows belong to one order, say so with --id-column COLUMN (ids may repeat) or --line-ids (ids from line numbers)",
+    );
+    Error::input(if input.csv_lines() { l.line(line) } else { l })
+}
+
+fn no_scenarios(input: &Input) -> Error {
+    Error::input(Located::new(&input.name, "no scenarios in the file").accepted("at least one scenario row"))
+}
+
+/// Runs `evaluate` over `input`. Written to a file without `--keep-going`, the input is read
+/// once: a problem discards the half-written temporary file. To standard output (which cannot
+/// be taken back), or with `--keep-going` (which marks repeated ids in the output), it is read
+/// twice: first to check every row and find repeated ids, then to write.
+pub fn run(world: &World, input: &Input, opts: &Options, plan: &Plan<'_>) -> Result<Stats> {
+    let mut stats = Stats::default();
+    let mut cache = Cache::new();
+    let total_bytes = input.len();
+    let single = plan.output.is_some() && !plan.keep_going;
+    let mut repeated: FxHashMap<u64, u64> = FxHashMap::default();
+    if !single {
+        let mut dups = Duplicates::new();
+        let mut first_error: Option<Error> = None;
+        let bar = Progress::new(plan.progress, total_bytes, "checking");
+        for_each_row(input, |row, pos| {
+            bar.set(pos);
+            stats.scenarios += 1;
+            let checked = resolve(world, &input.name, input.csv_lines(), opts, row, &mut cache)
+                .and_then(|_| check_free_text(&input.name, row));
+            if let Err(e) = checked
+                && !plan.keep_going
+            {
+                first_error = Some(e);
                 return false;
             }
-            stats.bad += 1;
+            if !opts.repeat_ids
+                && let Err(e) = dups.push(row.cells[ID], row.line)
+            {
+                first_error = Some(e);
+                return false;
+            }
+            true
+        })?;
+        bar.finish();
+        if let Some(e) = first_error {
+            return Err(e);
         }
-        buffered.push((row.line, cells, r));
-        if buffered.len() >= BATCH
-            && let Err(e) = flush_batch(
-                &mut buffered,
-                &mut cache,
-                &mut tails,
-                &mut memo,
-                &mut enc,
-                &mut target,
-                &mut stats,
-            )
+        if stats.scenarios == 0 {
+            return Err(no_scenarios(input));
+        }
+        let found = dups.finish()?;
+        if !plan.keep_going
+            && let Some(&(line, first)) = found.first()
+        {
+            return Err(duplicate_error(input, line, first));
+        }
+        repeated = found.into_iter().collect();
+        stats.scenarios = 0;
+    }
+    let mut w = Writer {
+        plan,
+        enc: Encoder::new(plan)?,
+        target: Target::open(plan.output)?,
+        tails: Vec::new(),
+        memo: FxHashMap::default(),
+        batch: Batch::default(),
+    };
+    let mut dups = Duplicates::new();
+    let bar = Progress::new(plan.progress, total_bytes, "evaluating");
+    let mut failure: Option<Error> = None;
+    for_each_row(input, |row, pos| {
+        bar.set(pos);
+        stats.scenarios += 1;
+        let r = match repeated.get(&row.line) {
+            Some(first) if !opts.repeat_ids => Err(Error::input(
+                Located::new(&input.name, format!("duplicate scenario id (first on line {first})")).line(row.line).column("id"),
+            )),
+            _ => resolve(world, &input.name, input.csv_lines(), opts, row, &mut cache)
+                .and_then(|t| check_free_text(&input.name, row).map(|()| t)),
+        };
+        let r = match r {
+            Ok(t) => Ok(t),
+            Err(e) if plan.keep_going => {
+                stats.bad += 1;
+                Err(one_line(&e))
+            }
+            Err(e) => {
+                failure = Some(e);
+                return false;
+            }
+        };
+        if single
+            && !opts.repeat_ids
+            && let Err(e) = dups.push(row.cells[ID], row.line)
+        {
+            failure = Some(e);
+            return false;
+        }
+        w.batch.push(row, r);
+        if w.batch.rows.len() >= BATCH
+            && let Err(e) = w.flush(world, &mut cache, &mut stats)
         {
             failure = Some(e);
             return false;
@@ -563,19 +596,20 @@ pub fn run(world: &World, input: &Input, opts: &Options, plan: &Plan<'_>) -> Res
     if let Some(e) = failure {
         return Err(e);
     }
-    flush_batch(
-        &mut buffered,
-        &mut cache,
-        &mut tails,
-        &mut memo,
-        &mut enc,
-        &mut target,
-        &mut stats,
-    )?;
+    if stats.scenarios == 0 {
+        return Err(no_scenarios(input));
+    }
+    if single
+        && let Some(&(line, first)) = dups.finish()?.first()
+    {
+        return Err(duplicate_error(input, line, first));
+    }
+    w.flush(world, &mut cache, &mut stats)?;
+    stats.distinct = cache.templates.len() as u64;
+    let Writer { enc, mut target, tails, .. } = w;
     enc.finish(&tails, &mut target)?;
     target.finish()?;
     bar.finish();
-    let _ = scen;
     Ok(stats)
 }
 
@@ -644,7 +678,6 @@ fn resolve(
 /// Calls `f` for every row of `input` with its byte position; `f` returns `false` to stop.
 fn for_each_row(
     input: &Input,
-    _opts: &Options,
     mut f: impl FnMut(&RowRef<'_>, u64) -> bool,
 ) -> Result<()> {
     let (records, header) = input.records()?;

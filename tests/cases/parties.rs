@@ -87,7 +87,8 @@ fn ear99_to_nso_group_needs_a_licence() {
 fn denied_person_is_prohibited() {
     let w = super::world();
     let (_, p) = w
-        .parties
+        .parties()
+        .list
         .iter()
         .find(|(_, p)| {
             p.list == "denied-persons"
