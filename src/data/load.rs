@@ -633,7 +633,7 @@ pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(
 }
 
 fn load_participants(source: &Source, places: &Places, diag: &mut Diagnostics) -> Vec<Participant> {
-    let columns = Columns::exact(&["code", "name", "joined", "eu_member", "source"], &[]);
+    let columns = Columns::exact(&PARTICIPANT_COLUMNS, &[]);
     let Some(table) = Table::load(source, "wassenaar/participants.csv", &columns, diag) else {
         return Vec::new();
     };
@@ -739,10 +739,7 @@ fn apply_changes(
     groups: &mut [GroupTable],
     diag: &mut Diagnostics,
 ) {
-    let columns = Columns::exact(
-        &["destination", "group", "change", "date", "source"],
-        &["note"],
-    );
+    let columns = Columns::exact(&GROUP_CHANGE_COLUMNS, &GROUP_CHANGE_OPTIONAL);
     let Some(table) = Table::load(source, rel, &columns, diag) else {
         return;
     };
@@ -1130,10 +1127,7 @@ fn load_members(
     regime_confidence: Confidence,
     diag: &mut Diagnostics,
 ) -> Vec<JurisdictionMeta> {
-    let columns = Columns::exact(
-        &["code", "name", "source"],
-        &["competent_authority", "national_measures", "confidence"],
-    );
+    let columns = Columns::exact(&MEMBER_COLUMNS, &MEMBER_OPTIONAL);
     let Some(table) = Table::load(source, rel, &columns, diag) else {
         return Vec::new();
     };
@@ -1192,8 +1186,34 @@ pub const ORIGINS: [&str; 8] = [
     "us-unilateral",
 ];
 
-const ENTRY_COLUMNS: [&str; 4] = ["local_code", "item", "label", "source"];
-const ENTRY_OPTIONAL: [&str; 11] = [
+/// Required columns of `wassenaar/participants.csv`.
+pub const PARTICIPANT_COLUMNS: [&str; 5] = ["code", "name", "joined", "eu_member", "source"];
+
+/// Required columns of a shared regime's `members.csv`.
+pub const MEMBER_COLUMNS: [&str; 3] = ["code", "name", "source"];
+/// Optional columns of `members.csv`.
+pub const MEMBER_OPTIONAL: [&str; 3] = ["competent_authority", "national_measures", "confidence"];
+
+/// Required columns of `history.csv` (dates for rows of a generated `entries.csv`).
+pub const HISTORY_COLUMNS: [&str; 3] = ["local_code", "valid_from", "valid_from_source"];
+/// Optional columns of `history.csv`.
+pub const HISTORY_OPTIONAL: [&str; 3] = ["valid_to", "valid_to_source", "note"];
+
+/// Required columns of `group_changes.csv` (in a regime folder or at the top level).
+pub const GROUP_CHANGE_COLUMNS: [&str; 5] = ["destination", "group", "change", "date", "source"];
+/// Optional columns of `group_changes.csv`.
+pub const GROUP_CHANGE_OPTIONAL: [&str; 1] = ["note"];
+
+/// Required columns of a group table (`country_groups.csv`, `country_chart.csv`); every
+/// other column is a group, except [`GROUP_TABLE_FIXED`].
+pub const GROUP_TABLE_COLUMNS: [&str; 2] = ["destination", "source"];
+/// Optional columns of a group table that are not groups.
+pub const GROUP_TABLE_FIXED: [&str; 3] = ["chart_row", "notes", "footnotes"];
+
+/// Required columns of a regime's `entries.csv`.
+pub const ENTRY_COLUMNS: [&str; 4] = ["local_code", "item", "label", "source"];
+/// Optional columns of `entries.csv`.
+pub const ENTRY_OPTIONAL: [&str; 11] = [
     "reasons",
     "tags",
     "special",
@@ -1495,10 +1515,7 @@ fn load_history(source: &Source, rel: &str, diag: &mut Diagnostics) -> BTreeMap<
     if !source.exists(rel) {
         return out;
     }
-    let columns = Columns::exact(
-        &["local_code", "valid_from", "valid_from_source"],
-        &["valid_to", "valid_to_source", "note"],
-    );
+    let columns = Columns::exact(&HISTORY_COLUMNS, &HISTORY_OPTIONAL);
     let Some(table) = Table::load(source, rel, &columns, diag) else {
         return out;
     };
@@ -1571,7 +1588,7 @@ fn load_groups(
             continue;
         }
         let columns = Columns {
-            required: &["destination", "source"],
+            required: &GROUP_TABLE_COLUMNS,
             optional: &[],
             open: true,
             fold_case: false,
@@ -1583,10 +1600,8 @@ fn load_groups(
             .headers
             .iter()
             .filter(|h| {
-                !matches!(
-                    h.as_str(),
-                    "destination" | "chart_row" | "source" | "notes" | "footnotes"
-                )
+                !GROUP_TABLE_COLUMNS.contains(&h.as_str())
+                    && !GROUP_TABLE_FIXED.contains(&h.as_str())
             })
             .map(|h| GroupTable {
                 name: format!("{prefix}{h}"),
@@ -1776,5 +1791,76 @@ pub fn schema_fields() -> Vec<(&'static str, Vec<String>)> {
     ]
     .into_iter()
     .chain(rules::schema_fields())
+    .chain(schema_columns())
     .collect()
+}
+
+/// The columns of every dataset CSV table, as the loaders accept them (for the schema test):
+/// the table's name and its column names, required first. Group tables list only their fixed
+/// columns (every other column is a group).
+pub fn schema_columns() -> Vec<(&'static str, Vec<String>)> {
+    fn cols(parts: &[&[&str]]) -> Vec<String> {
+        parts
+            .iter()
+            .flat_map(|p| p.iter())
+            .map(|c| c.to_string())
+            .collect()
+    }
+    vec![
+        (
+            "countries.csv",
+            probe_columns("countries.csv", |s, d| {
+                Places::load(s, d);
+            }),
+        ),
+        (
+            "wassenaar/entries.csv",
+            probe_columns("wassenaar/entries.csv", |s, d| {
+                Catalogue::load(s, d);
+            }),
+        ),
+        ("wassenaar/participants.csv", cols(&[&PARTICIPANT_COLUMNS])),
+        ("members.csv", cols(&[&MEMBER_COLUMNS, &MEMBER_OPTIONAL])),
+        ("entries.csv", cols(&[&ENTRY_COLUMNS, &ENTRY_OPTIONAL])),
+        ("history.csv", cols(&[&HISTORY_COLUMNS, &HISTORY_OPTIONAL])),
+        (
+            "group_changes.csv",
+            cols(&[&GROUP_CHANGE_COLUMNS, &GROUP_CHANGE_OPTIONAL]),
+        ),
+        (
+            "country_groups.csv / country_chart.csv (fixed columns)",
+            cols(&[&GROUP_TABLE_COLUMNS, &GROUP_TABLE_FIXED]),
+        ),
+        (
+            "parties.csv",
+            probe_columns("parties.csv", |s, d| {
+                parties::load(s, "parties.csv", &Places::default(), d);
+            }),
+        ),
+    ]
+}
+
+/// The columns a loader accepts for the CSV file `rel`, read from the loader itself: it is
+/// given a file whose only column is unknown, and its "unknown column" diagnostic lists the
+/// accepted ones. Empty when the probe cannot run.
+fn probe_columns(rel: &str, load: impl Fn(&Source, &mut Diagnostics)) -> Vec<String> {
+    let Ok(dir) = tempfile::tempdir() else {
+        return Vec::new();
+    };
+    let path = dir.path().join(rel);
+    let written = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&path, "zz_unknown_column\n"));
+    if written.is_err() {
+        return Vec::new();
+    }
+    let mut diag = Diagnostics::default();
+    load(&Source::Folder(dir.path().to_path_buf()), &mut diag);
+    diag.items
+        .iter()
+        .find(|l| l.code == Some(Code::Header) && l.message == "unknown column")
+        .and_then(|l| l.accepted.as_deref())
+        .map(|a| a.split(", ").map(str::to_string).collect())
+        .unwrap_or_default()
 }
