@@ -187,5 +187,8 @@ pub fn run(source: Source, args: Args) -> Result<()> {
             );
         }
         Ok(())
-    })
+    });
+    // The process ends here: freeing the compiled tables one by one would only cost time.
+    std::mem::forget(world);
+    result
 }

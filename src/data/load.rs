@@ -594,7 +594,11 @@ impl Datasets {
     /// The listed parties of regime folder `r` (read from its `parties.csv`); problems go to
     /// `diag`. Read on demand: most runs name no end user.
     pub fn parties(&self, r: usize, diag: &mut Diagnostics) -> Vec<Party> {
-        match self.regimes.get(r).and_then(|rd| rd.parties_file.as_deref()) {
+        match self
+            .regimes
+            .get(r)
+            .and_then(|rd| rd.parties_file.as_deref())
+        {
             Some(rel) => parties::load(&self.source, rel, &self.places, diag),
             None => Vec::new(),
         }

@@ -744,7 +744,8 @@ impl World {
             for (ri, rd) in self.data.regimes.iter().enumerate() {
                 for p in self.data.parties(ri, &mut diag) {
                     if p.listed_on.is_none_or(|d| d <= self.as_of) {
-                        out.uncertain.push(p.listed_on.is_none() && self.as_of < rd.meta.list_date);
+                        out.uncertain
+                            .push(p.listed_on.is_none() && self.as_of < rd.meta.list_date);
                         out.list.push((ri, p));
                     }
                 }

@@ -431,7 +431,9 @@ impl World {
     /// characters. Fails when a party file is bad.
     pub fn screen(&self, name: &str) -> crate::error::Result<Vec<PartyHit>> {
         if !self.parties().problems.is_empty() {
-            return Err(crate::error::Error::Datasets(self.parties().problems.clone()));
+            return Err(crate::error::Error::Datasets(
+                self.parties().problems.clone(),
+            ));
         }
         let clean: String = name
             .chars()

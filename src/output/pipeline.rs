@@ -459,7 +459,11 @@ impl Writer<'_> {
                 Ok(t) => {
                     for j in targets(&cache.templates[*t as usize], plan.selection) {
                         let tail = self.memo.get(&(*t, j)).copied().unwrap_or(0);
-                        lines.push(Line::Ok { id, tail, extra: extra.clone() });
+                        lines.push(Line::Ok {
+                            id,
+                            tail,
+                            extra: extra.clone(),
+                        });
                     }
                 }
                 Err(e) => lines.push(Line::Bad {
@@ -493,7 +497,9 @@ fn duplicate_error(input: &Input, line: u64, first: u64) -> Error {
 }
 
 fn no_scenarios(input: &Input) -> Error {
-    Error::input(Located::new(&input.name, "no scenarios in the file").accepted("at least one scenario row"))
+    Error::input(
+        Located::new(&input.name, "no scenarios in the file").accepted("at least one scenario row"),
+    )
 }
 
 /// Runs `evaluate` over `input`. Written to a file without `--keep-going`, the input is read
@@ -561,7 +567,12 @@ pub fn run(world: &World, input: &Input, opts: &Options, plan: &Plan<'_>) -> Res
         stats.scenarios += 1;
         let r = match repeated.get(&row.line) {
             Some(first) if !opts.repeat_ids => Err(Error::input(
-                Located::new(&input.name, format!("duplicate scenario id (first on line {first})")).line(row.line).column("id"),
+                Located::new(
+                    &input.name,
+                    format!("duplicate scenario id (first on line {first})"),
+                )
+                .line(row.line)
+                .column("id"),
             )),
             _ => resolve(world, &input.name, input.csv_lines(), opts, row, &mut cache)
                 .and_then(|t| check_free_text(&input.name, row).map(|()| t)),
@@ -599,14 +610,17 @@ pub fn run(world: &World, input: &Input, opts: &Options, plan: &Plan<'_>) -> Res
     if stats.scenarios == 0 {
         return Err(no_scenarios(input));
     }
-    if single
-        && let Some(&(line, first)) = dups.finish()?.first()
-    {
+    if single && let Some(&(line, first)) = dups.finish()?.first() {
         return Err(duplicate_error(input, line, first));
     }
     w.flush(world, &mut cache, &mut stats)?;
     stats.distinct = cache.templates.len() as u64;
-    let Writer { enc, mut target, tails, .. } = w;
+    let Writer {
+        enc,
+        mut target,
+        tails,
+        ..
+    } = w;
     enc.finish(&tails, &mut target)?;
     target.finish()?;
     bar.finish();
@@ -676,10 +690,7 @@ fn resolve(
 }
 
 /// Calls `f` for every row of `input` with its byte position; `f` returns `false` to stop.
-fn for_each_row(
-    input: &Input,
-    mut f: impl FnMut(&RowRef<'_>, u64) -> bool,
-) -> Result<()> {
+fn for_each_row(input: &Input, mut f: impl FnMut(&RowRef<'_>, u64) -> bool) -> Result<()> {
     let (records, header) = input.records()?;
     match records {
         Records::Csv(mut stream, names) => {
