@@ -201,6 +201,10 @@ pub fn run(source: Source, args: Args) -> Result<()> {
     )
 }
 
+/// One candidate entity's total over an order's lines: burden, rank in `--entities`, place,
+/// licences needed, conditions.
+type EntityTotal = (Burden, usize, u16, Vec<String>, Vec<String>);
+
 /// Columns of `route --orders`.
 pub const ORDER_COLUMNS: [&str; 7] = [
     "order",
@@ -238,7 +242,7 @@ fn orders(
     let mut rows = Vec::new();
     for id in order_ids {
         let ls = &lines[&id];
-        let mut per: Vec<(Burden, usize, u16, Vec<String>, Vec<String>)> = Vec::new();
+        let mut per: Vec<EntityTotal> = Vec::new();
         for (order, &p) in places.iter().enumerate() {
             let mut total = Burden {
                 blocker: 0,

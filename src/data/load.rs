@@ -135,6 +135,8 @@ struct RawMeta {
     id: Option<String>,
     #[serde(default)]
     code: Option<S<String>>,
+    #[serde(default)]
+    home: Option<S<String>>,
     name: String,
     regime: String,
     legal_basis: String,
@@ -235,6 +237,9 @@ pub struct JurisdictionMeta {
     pub notes: String,
     /// Source.
     pub source: String,
+    /// Places inside the exporting state (its code, and territories its law treats as part
+    /// of it): a transfer there is not an export.
+    pub home: Vec<PlaceId>,
 }
 
 /// One list row of a jurisdiction (`entries.csv`).
@@ -490,7 +495,7 @@ impl Datasets {
         }
         // Entries first (they add national items to the catalogue), rules after, so that a
         // rule may name any item.
-        let mut partial: Vec<(Head, Vec<EntryRow>, Vec<GroupTable>, Option<String>)> = Vec::new();
+        let mut partial: Vec<Partial> = Vec::new();
         for head in heads {
             let entries_rel = format!("{}/entries.csv", head.folder);
             let entries = load_entries(&source, &entries_rel, &head, &mut catalogue, &mut diag);
@@ -542,23 +547,45 @@ impl Datasets {
             rule_files.extend(generated);
             let mut rules = Rules::default();
             for rules_rel in rule_files {
-                match diag.take(source.read(&rules_rel)) {
-                    Some(Some(bytes)) => match std::str::from_utf8(&bytes) {
-                        Ok(text) => rules.extend(rules::check(
-                            &source.display(&rules_rel),
-                            text,
-                            &head.meta.id,
-                            &names,
-                            &mut diag,
-                        )),
-                        Err(_) => diag.push(
-                            Located::new(source.display(&rules_rel), "not valid UTF-8 text")
-                                .code(Code::Syntax),
-                        ),
-                    },
-                    _ => {}
+                let Some(Some(bytes)) = diag.take(source.read(&rules_rel)) else {
+                    continue;
+                };
+                match std::str::from_utf8(&bytes) {
+                    Ok(text) => rules.extend(rules::check(
+                        &source.display(&rules_rel),
+                        text,
+                        &head.meta.id,
+                        &names,
+                        &mut diag,
+                    )),
+                    Err(_) => diag.push(
+                        Located::new(source.display(&rules_rel), "not valid UTF-8 text")
+                            .code(Code::Syntax),
+                    ),
                 }
             }
+            // A rule id may repeat only for periods that do not overlap (across all files).
+            let mut seen: BTreeMap<(&str, &str), Vec<&Validity>> = BTreeMap::new();
+            for (kind, m) in rules.metas() {
+                if kind == "restriction" {
+                    continue;
+                }
+                let earlier = seen.entry((kind, m.id.as_str())).or_default();
+                if earlier.iter().any(|v| overlaps(v, &m.validity)) {
+                    diag.push(
+                        Located::new(
+                            &m.loc.file,
+                            format!("{kind} `{}` defined twice with overlapping validity", m.id),
+                        )
+                        .at(m.loc.line, m.loc.col)
+                        .column("id")
+                        .value(m.id.clone())
+                        .code(Code::Duplicate),
+                    );
+                }
+                earlier.push(&m.validity);
+            }
+            drop(seen);
             regimes.push(rules);
         }
         let mut out = Vec::new();
@@ -667,7 +694,18 @@ fn load_participants(source: &Source, places: &Places, diag: &mut Diagnostics) -
             code: code.to_string(),
             name: table.get(row, "name").to_string(),
             joined: joined.to_string(),
-            eu_member: table.get(row, "eu_member") == "true",
+            eu_member: match table.get(row, "eu_member") {
+                "true" => true,
+                "false" => false,
+                _ => {
+                    diag.push(
+                        table
+                            .err(row, "eu_member", Code::UnknownWord, "not a boolean")
+                            .accepted("true, false"),
+                    );
+                    false
+                }
+            },
         });
     }
     out
@@ -946,6 +984,31 @@ fn load_head(
             );
         }
     }
+    for (field, text_value) in [
+        (
+            "no_requirement_citation",
+            raw.no_requirement_citation.as_deref(),
+        ),
+        ("export_definition", raw.export_definition.as_deref()),
+        ("modelled_from_source", raw.modelled_from_source.as_deref()),
+        ("groups_known_source", raw.groups_known_source.as_deref()),
+    ] {
+        if let Some(t) = text_value
+            && let Some(why) = crate::data::unofficial(t)
+        {
+            diag.push(
+                Located::new(&file, why)
+                    .column(field)
+                    .value(t)
+                    .code(Code::UnofficialSource),
+            );
+        }
+    }
+    for p in &raw.period {
+        if let Some(why) = crate::data::unofficial(p.source.get_ref()) {
+            diag.push(at(&p.source, "period.source", Code::UnofficialSource, why));
+        }
+    }
     let list_date = date_field(&file, text, &raw.list_date, "list_date", diag);
     let modelled_from = raw
         .modelled_from
@@ -1031,11 +1094,29 @@ fn load_head(
                     "the deemed-export rule must cite its instrument",
                 ));
             }
-            let c = d
-                .confidence
-                .as_ref()
-                .map(|c| Confidence::parse(c.get_ref()).unwrap_or(Confidence::Assumed))
-                .unwrap_or(Confidence::Primary);
+            if let Some(why) = crate::data::unofficial(d.citation.get_ref()) {
+                diag.push(at(
+                    &d.citation,
+                    "deemed.citation",
+                    Code::UnofficialSource,
+                    why,
+                ));
+            }
+            let c = match &d.confidence {
+                None => Confidence::Primary,
+                Some(c) => Confidence::parse(c.get_ref()).unwrap_or_else(|| {
+                    diag.push(
+                        at(
+                            c,
+                            "deemed.confidence",
+                            Code::UnknownWord,
+                            "unknown confidence",
+                        )
+                        .accepted(Confidence::accepted()),
+                    );
+                    Confidence::Assumed
+                }),
+            };
             Deemed {
                 rule,
                 citation: d.citation.get_ref().clone(),
@@ -1094,14 +1175,32 @@ fn load_head(
         )
     } else {
         match &raw.code {
-            Some(code) if places.by_code(code.get_ref()).is_some() => vec![JurisdictionMeta {
-                code: code.get_ref().clone(),
-                name: raw.name.clone(),
-                regime_id: id.clone(),
-                confidence,
-                notes: String::new(),
-                source: raw.source.get_ref().clone(),
-            }],
+            Some(code) if places.by_code(code.get_ref()).is_some() => {
+                let mut home: Vec<PlaceId> = places.by_code(code.get_ref()).into_iter().collect();
+                if let Some(h) = &raw.home {
+                    for c in h.get_ref().split_whitespace() {
+                        match places.by_code(c) {
+                            Some(p) if !home.contains(&p) => home.push(p),
+                            Some(_) => {}
+                            None => diag.push(at(
+                                h,
+                                "home",
+                                Code::UnknownPlace,
+                                "unknown country code in `home`",
+                            )),
+                        }
+                    }
+                }
+                vec![JurisdictionMeta {
+                    code: code.get_ref().clone(),
+                    name: raw.name.clone(),
+                    regime_id: id.clone(),
+                    confidence,
+                    notes: String::new(),
+                    source: raw.source.get_ref().clone(),
+                    home,
+                }]
+            }
             Some(code) => {
                 diag.push(at(code, "code", Code::UnknownPlace, "unknown country code"));
                 Vec::new()
@@ -1155,6 +1254,7 @@ fn load_members(
             confidence: confidence.min(regime_confidence),
             notes: table.get(row, "national_measures").to_string(),
             source: table.get(row, "source").to_string(),
+            home: places.by_code(code).into_iter().collect(),
         });
     }
     out
@@ -1542,11 +1642,11 @@ fn load_history(source: &Source, rel: &str, diag: &mut Diagnostics) -> BTreeMap<
     out
 }
 
+/// A regime folder read up to its rules: head, list rows, group tables, parties file.
+type Partial = (Head, Vec<EntryRow>, Vec<GroupTable>, Option<String>);
+
 /// National-only paragraphs (`4A005.z.1`) hang under the nearest catalogue ancestor.
-fn link_national_parents(
-    catalogue: &mut Catalogue,
-    partial: &[(Head, Vec<EntryRow>, Vec<GroupTable>, Option<String>)],
-) {
+fn link_national_parents(catalogue: &mut Catalogue, partial: &[Partial]) {
     let mut national: Vec<(ItemId, String)> = Vec::new();
     for (_, entries, _, _) in partial {
         for e in entries {
@@ -1752,7 +1852,7 @@ fn check_periods(regimes: &[RegimeData], diag: &mut Diagnostics) {
             if !regimes.iter().any(|o| o.id == p.regime) {
                 diag.push(
                     Located::new(
-                        &r.rules_file.replace("rules.toml", "jurisdiction.toml"),
+                        r.rules_file.replace("rules.toml", "jurisdiction.toml"),
                         "`period` names no regime folder",
                     )
                     .column("period.regime")

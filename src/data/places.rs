@@ -113,9 +113,8 @@ impl Places {
                 }
             };
             let alpha3 = table.get(row, "alpha3").to_string();
-            if !alpha3.is_empty()
-                && !(alpha3.len() == 3 && alpha3.bytes().all(|b| b.is_ascii_uppercase()))
-            {
+            let well_formed = alpha3.len() == 3 && alpha3.bytes().all(|b| b.is_ascii_uppercase());
+            if !alpha3.is_empty() && !well_formed {
                 diag.push(
                     table
                         .err(

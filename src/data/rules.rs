@@ -910,6 +910,9 @@ pub(crate) fn check(
         let n = ck.diag.errors();
         let label = ck.required(&r.id, &r.label, "label");
         let meta = meta!(ck, r, label);
+        if r.items.is_none() {
+            ck.report(&r.id, "items", Code::Empty, "a free rule needs `items`");
+        }
         let items = r.items.as_ref().and_then(|i| ck.patterns(i, "items"));
         let dest = ck
             .required(&r.id, &r.destinations, "destinations")

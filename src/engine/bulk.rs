@@ -196,7 +196,7 @@ impl<'w> Bulk<'w> {
     #[inline]
     pub fn get(&self, j: usize, item: usize, dest: PlaceId, user: usize, usage: usize) -> u32 {
         let jur = &self.world.jurisdictions[j];
-        if jur.place == dest {
+        if jur.home.contains(dest) {
             return self.not_applicable[jur.regime];
         }
         let c = &self.classes[jur.regime];

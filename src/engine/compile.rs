@@ -390,6 +390,8 @@ pub struct Jurisdiction {
     pub code: String,
     /// Its place.
     pub place: PlaceId,
+    /// Places inside it (the place and territories its law treats as part of it).
+    pub home: PlaceSet,
     /// Index into `World::regimes` of the law that governs it on the day.
     pub regime: usize,
     /// As described by the datasets.
@@ -694,9 +696,15 @@ impl World {
                         regime = other;
                     }
                 }
+                let mut home = PlaceSet::default();
+                for &p in &m.home {
+                    home.insert(p);
+                }
+                home.insert(place);
                 jurisdictions.push(Jurisdiction {
                     code: m.code.clone(),
                     place,
+                    home,
                     regime,
                     meta: m.clone(),
                 });

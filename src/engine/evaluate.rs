@@ -12,7 +12,9 @@ use crate::data::load::DeemedRule;
 use crate::data::rules::{PartyEffect, ReachKind, ValueLimit};
 use crate::engine::FactId;
 use crate::engine::compile::{CCondition, CScope, Regime, World};
-use crate::model::{Confidence, Currency, LicencePolicy, Member, Outcome, PartyHit, Scenario};
+use crate::model::{
+    Confidence, Currency, LicencePolicy, Member, Outcome, PartyHit, PlaceSet, Scenario,
+};
 
 /// No list row.
 pub const NO_ENTRY: u32 = u32::MAX;
@@ -278,7 +280,7 @@ impl World {
     pub fn evaluate(&self, j: usize, s: &Scenario) -> Determination {
         let jur = &self.jurisdictions[j];
         let regime = &self.regimes[jur.regime];
-        let mut d = self.decide(j, regime, s, Some(jur.place));
+        let mut d = self.decide(j, regime, s, Some(&jur.home));
         d.reach = self
             .reach_answer(Some(j), jur.place, s, d.outcome)
             .map(Box::new);
@@ -323,7 +325,7 @@ impl World {
         j: usize,
         regime: &Regime,
         s: &Scenario,
-        home: Option<u16>,
+        home: Option<&PlaceSet>,
     ) -> Determination {
         let f = &regime.facts;
         if regime.before_modelled {
@@ -333,7 +335,7 @@ impl World {
             return self.finish(j, regime, acc, Vec::new(), s);
         }
         let plan = &regime.plans[s.item as usize];
-        if home == Some(s.destination) && !s.deemed {
+        if home.is_some_and(|h| h.contains(s.destination)) && !s.deemed {
             let mut acc = Acc::definite(Outcome::NotApplicable);
             acc.reasons.push(Step::new(f.not_applicable, NO_ENTRY));
             return self.finish(j, regime, acc, Vec::new(), s);
@@ -840,7 +842,7 @@ impl World {
         let us_det = || {
             let mut as_us = s.clone();
             as_us.deemed = false;
-            self.decide(rj, regime, &as_us, Some(rjur.place))
+            self.decide(rj, regime, &as_us, Some(&rjur.home))
         };
         if s.us_origin_software
             && let Some(i) = regime.reach.iter().position(|r| {

@@ -71,6 +71,8 @@ crate::vocabulary!(
     }
 );
 
+// The enum comes from `vocabulary!`, which has no `#[default]` slot.
+#[allow(clippy::derivable_impls)]
 impl Default for Confidence {
     fn default() -> Self {
         Confidence::Primary

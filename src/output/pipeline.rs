@@ -391,9 +391,16 @@ struct Batch {
 }
 
 impl Batch {
-    fn push(&mut self, row: &RowRef<'_>, r: Result<u32, String>) {
+    fn push(&mut self, row: &RowRef<'_>, r: Result<u32, String>, line_ids: bool) {
         let first = self.bounds.len();
-        for c in std::iter::once(row.cells[ID]).chain(row.extra.iter().copied()) {
+        let generated;
+        let id: &[u8] = if line_ids && row.cells[ID].is_empty() {
+            generated = format!("line-{}", row.line);
+            generated.as_bytes()
+        } else {
+            row.cells[ID]
+        };
+        for c in std::iter::once(id).chain(row.extra.iter().copied()) {
             let start = self.arena.len();
             self.arena.extend_from_slice(c);
             self.bounds.push((start, self.arena.len()));
@@ -595,7 +602,7 @@ pub fn run(world: &World, input: &Input, opts: &Options, plan: &Plan<'_>) -> Res
             failure = Some(e);
             return false;
         }
-        w.batch.push(row, r);
+        w.batch.push(row, r, opts.line_ids);
         if w.batch.rows.len() >= BATCH
             && let Err(e) = w.flush(world, &mut cache, &mut stats)
         {

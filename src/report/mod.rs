@@ -31,34 +31,51 @@ pub const OUTCOME_COLOURS: [(u8, u8, u8); 6] = [
 
 /// One file of the report: a path relative to the report folder, and its bytes.
 pub struct File {
+    /// Path relative to the report folder, `/`-separated.
     pub path: String,
+    /// The file's bytes.
     pub bytes: Vec<u8>,
 }
 
 /// Everything the documents need, computed once.
 pub struct Figures {
+    /// Catalogue ids of the items of the grid.
     pub items: Vec<u32>,
+    /// Jurisdiction indices compared (the US first).
     pub juris: Vec<usize>,
+    /// Chart columns (jurisdictions, identical EU members folded).
     pub columns: Vec<Column>,
+    /// Destination rows of the heatmaps.
     pub rows: RowGroups,
     /// Per item: per jurisdiction (juris order): outcome per row, commercial / unspecified.
     pub slices: Vec<Vec<Vec<Outcome>>>,
+    /// Shares of each jurisdiction against the US baseline.
     pub align: Vec<AlignRow>,
+    /// Pairwise agreement (None where undefined).
     pub pairwise: Vec<Vec<Option<f64>>>,
     /// Per end user: counts per ACE category.
     pub ace: Vec<Vec<u64>>,
+    /// Notable divergences from the US.
     pub divergences: Vec<Divergence>,
+    /// Summary sentences.
     pub summary: Vec<String>,
+    /// Scenarios in the grid.
     pub scenarios: u64,
 }
 
 /// A notable difference from the US, with both rule chains.
 pub struct Divergence {
+    /// Item code.
     pub item: String,
+    /// Column label of the other jurisdiction.
     pub column: String,
+    /// Destination code.
     pub destination: String,
+    /// Stricter or looser than the US.
     pub direction: Comparison,
+    /// The US determination.
     pub us: crate::engine::Rendered,
+    /// The other jurisdiction's determination.
     pub other: crate::engine::Rendered,
 }
 
@@ -72,6 +89,7 @@ const SHOWCASE: [&str; 20] = [
     "TR", "MX", "ZA", "IR",
 ];
 
+/// Computes every figure of the cyber report.
 pub fn figures(world: &World) -> Result<Figures> {
     let dims = cyber_dims();
     let items = dims.items(world)?;
@@ -391,6 +409,7 @@ pub fn slug(code: &str) -> String {
     s.trim_matches('-').to_string()
 }
 
+/// The report folder, relative to the working directory.
 pub fn default_dir() -> PathBuf {
     PathBuf::from("reports/cyber")
 }

@@ -19,13 +19,16 @@ pub const OUTCOMES: [Outcome; 6] = [
 /// A column of a figure: one jurisdiction, or several with identical results (EU members).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
+    /// Label shown on the chart.
     pub label: String,
+    /// Jurisdiction indices folded into it.
     pub members: Vec<usize>,
 }
 
 /// Destination rows, grouped by US Country Group tier.
 #[derive(Debug, Clone)]
 pub struct RowGroups {
+    /// Destinations, in row order.
     pub rows: Vec<PlaceId>,
     /// (label, first row, last row inclusive)
     pub groups: Vec<(String, usize, usize)>,
@@ -151,6 +154,7 @@ pub const ACE_CATEGORIES: [&str; 10] = [
     "indeterminate or other",
 ];
 
+/// Which ACE category (index into the category labels) decides a US determination, if any.
 pub fn ace_category(
     world: &World,
     bulk: &Bulk<'_>,

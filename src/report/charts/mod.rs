@@ -61,7 +61,9 @@ use plotters::style::{
 /// A named category with its fill colour (sRGB).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Category {
+    /// Legend label.
     pub label: String,
+    /// Fill colour.
     pub color: (u8, u8, u8),
 }
 
@@ -78,14 +80,23 @@ pub struct Category {
 /// in a column left of the row labels. Rows outside any group are allowed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Heatmap {
+    /// Title.
     pub title: String,
+    /// X axis label.
     pub x_label: String,
+    /// Y axis label.
     pub y_label: String,
+    /// Column labels.
     pub columns: Vec<String>,
+    /// Row labels.
     pub rows: Vec<String>,
+    /// Row groups (label, first, last inclusive).
     pub row_groups: Vec<(String, usize, usize)>,
+    /// Category index per cell.
     pub cells: Vec<Vec<Option<usize>>>,
+    /// Categories.
     pub categories: Vec<Category>,
+    /// Source line under the chart.
     pub source: String,
 }
 
@@ -96,14 +107,23 @@ pub struct Heatmap {
 /// draws bars left to right with labels on the left (best for many labels).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StackedBars {
+    /// Title.
     pub title: String,
+    /// X axis label.
     pub x_label: String,
+    /// Y axis label.
     pub y_label: String,
+    /// Bar labels.
     pub labels: Vec<String>,
+    /// Segment categories.
     pub categories: Vec<Category>,
+    /// Segment values per bar.
     pub values: Vec<Vec<f64>>,
+    /// Values are fractions.
     pub percent: bool,
+    /// Bars drawn left to right.
     pub horizontal: bool,
+    /// Source line under the chart.
     pub source: String,
 }
 
@@ -113,10 +133,15 @@ pub struct StackedBars {
 /// printed as they are and coloured as the nearest end of the scale.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatrixChart {
+    /// Title.
     pub title: String,
+    /// Row and column labels.
     pub labels: Vec<String>,
+    /// Values (NaN for undefined).
     pub values: Vec<Vec<f64>>,
+    /// Source line under the chart.
     pub source: String,
+    /// Note under the chart.
     pub note: Option<String>,
 }
 
@@ -129,11 +154,17 @@ pub struct MatrixChart {
 /// never overlap.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Timeline {
+    /// Title.
     pub title: String,
+    /// Lane labels.
     pub lanes: Vec<String>,
+    /// Events (lane, year, label, category).
     pub events: Vec<(usize, f64, String, usize)>,
+    /// Event categories.
     pub categories: Vec<Category>,
+    /// X range in years.
     pub x_range: (f64, f64),
+    /// Source line under the chart.
     pub source: String,
 }
 
