@@ -505,6 +505,13 @@ impl Datasets {
             partial.push((head, entries, groups, parties));
         }
         link_national_parents(&mut catalogue, &partial);
+        // Every file path once (generated rule files are found among them).
+        let all_files: Vec<String> = diag
+            .take(source.files())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
         let mut regimes = Vec::new();
         for i in 0..partial.len() {
             let (head, entries, groups, _) = &partial[i];
@@ -534,13 +541,14 @@ impl Datasets {
             // `rules.toml`, then generated rule files `rules.NAME.toml` in name order.
             let mut rule_files = vec![format!("{}/rules.toml", head.folder)];
             let prefix = format!("{}/rules.", head.folder);
-            let mut generated: Vec<String> = diag
-                .take(source.files())
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(p, _)| p)
+            let mut generated: Vec<String> = all_files
+                .iter()
+                .cloned()
                 .filter(|p| {
-                    p.starts_with(&prefix) && p.ends_with(".toml") && p.matches('/').count() == 1
+                    p.starts_with(&prefix)
+                        && p.ends_with(".toml")
+                        && p.len() > prefix.len() + ".toml".len()
+                        && p.matches('/').count() == 1
                 })
                 .collect();
             generated.sort();
