@@ -179,6 +179,8 @@ pub struct CFree {
 /// A compiled restriction of an authorisation.
 #[derive(Debug, Clone)]
 pub struct CRestriction {
+    /// Rule id (`ACE-C1I`).
+    pub id: String,
     /// When it bars.
     pub when: CCondition,
     /// Exceptions.
@@ -889,6 +891,7 @@ fn compile_regime(
                 continue;
             };
             restrictions.push(CRestriction {
+                id: r.meta.id.clone(),
                 when: ctx.condition(&a.meta.origin, &r.when, false),
                 unless: r
                     .unless

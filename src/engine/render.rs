@@ -120,7 +120,8 @@ pub struct Parts {
 struct Subject<'a> {
     exporter: &'a str,
     item: u32,
-    dest: u16,
+    /// `None` keeps the `{dest}` placeholder (texts shared by many destinations).
+    dest: Option<u16>,
     regime: Option<usize>,
 }
 
@@ -139,7 +140,9 @@ impl World {
                 text = text.replace(key, value);
             }
         };
-        put("{dest}", self.places().code(sub.dest));
+        if let Some(dest) = sub.dest {
+            put("{dest}", self.places().code(dest));
+        }
         put("{exporter}", sub.exporter);
         put("{item}", item_code);
         put("{entry}", entry);
@@ -222,6 +225,16 @@ impl World {
 
     /// Expands the rule chain of `d` as jurisdiction `j` applied it to `item` and `dest`.
     pub fn render_parts(&self, j: usize, item: u32, dest: u16, d: &Determination) -> Parts {
+        self.parts_for(j, item, Some(dest), d)
+    }
+
+    /// Like [`World::render_parts`], but keeps `{dest}` in the texts, so one rendering serves
+    /// every destination that shares the determination.
+    pub fn render_template(&self, j: usize, item: u32, d: &Determination) -> Parts {
+        self.parts_for(j, item, None, d)
+    }
+
+    fn parts_for(&self, j: usize, item: u32, dest: Option<u16>, d: &Determination) -> Parts {
         let (code, regime) = match self.jurisdictions.get(j) {
             Some(jur) => (jur.code.as_str(), Some(jur.regime)),
             None => (

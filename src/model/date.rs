@@ -44,6 +44,23 @@ impl Date {
         self.0 / 10_000
     }
 
+    /// Days since 1970-01-01 (negative before), for spans between dates.
+    pub fn days_since_epoch(self) -> i32 {
+        let (y, m, d) = (
+            self.0 as i32 / 10_000,
+            (self.0 / 100 % 100) as i32,
+            (self.0 % 100) as i32,
+        );
+        // Days from civil (proleptic Gregorian), counting years from March.
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// The first day of `year`.
     pub fn start_of(year: u32) -> Option<Date> {
         Date::new(year, 1, 1)
@@ -126,6 +143,17 @@ impl Validity {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_between_dates() {
+        let d = |t: &str| Date::parse(t).map(Date::days_since_epoch);
+        assert_eq!(d("1970-01-01"), Some(0));
+        assert_eq!(d("2000-03-01"), Some(11_017));
+        assert_eq!(
+            d("2014-12-31").zip(d("2013-12-04")).map(|(a, b)| a - b),
+            Some(392)
+        );
+    }
 
     #[test]
     fn dates_parse_and_order() {

@@ -1,369 +1,19 @@
-//! The report's charts, HTML page and Markdown document. Every value that comes from data
-//! is escaped.
+//! The report's HTML page and Markdown document. Every value from the datasets is escaped;
+//! citations of law link to the official texts.
 
 use std::fmt::Write;
 
-use crate::engine::World;
-use crate::error::{Error, Result};
-use crate::model::{EndUser, Outcome};
-use crate::report::charts::{self, Category, Heatmap, MatrixChart, StackedBars, Timeline};
-use crate::report::model::{ACE_CATEGORIES, OUTCOMES, folded};
-use crate::report::{Figures, File, OUTCOME_COLOURS, slug};
+use crate::engine::{Rendered, World};
+use crate::report::divergences::{Divergence, untemplate};
+use crate::report::explorer;
+use crate::report::figures::ChartRef;
+use crate::report::findings::{Example, Finding};
+use crate::report::grid::{Grid, RANK_COVERAGE};
+use crate::report::links;
+use crate::report::regimes::RegimeRow;
 
-/// A chart in the documents: its file stem, title, caption and source line.
-pub struct ChartRef {
-    pub stem: String,
-    pub title: String,
-    pub caption: String,
-}
-
-pub struct Charts {
-    pub files: Vec<File>,
-    pub list: Vec<ChartRef>,
-}
-
-fn chart_err(e: charts::ChartError) -> Error {
-    Error::Output {
-        format: "chart",
-        message: e.to_string(),
-    }
-}
-
-fn outcome_categories() -> Vec<Category> {
-    OUTCOMES
-        .iter()
-        .zip(OUTCOME_COLOURS)
-        .map(|(o, c)| Category {
-            label: o.as_str().to_string(),
-            color: c,
-        })
-        .collect()
-}
-
-/// Data versions for the source lines under the charts.
-pub fn versions(world: &World) -> String {
-    let mut parts = vec![format!(
-        "Wassenaar list {} ({})",
-        world.data.wa_list.version, world.data.wa_list.date
-    )];
-    for (id, name) in [("us", "EAR"), ("eu", "EU")] {
-        if let Some(r) = world.regimes.iter().find(|r| r.id == id) {
-            let m = &r.meta;
-            if m.list_version.contains(&m.list_date.to_string()) {
-                parts.push(format!("{name}: {}", m.list_version));
-            } else {
-                parts.push(format!("{name}: {} ({})", m.list_version, m.list_date));
-            }
-        }
-    }
-    parts.join("; ")
-}
-
-fn year(date: &str) -> Option<f64> {
-    let mut it = date.split('-');
-    let y: f64 = it.next()?.parse().ok()?;
-    match (it.next(), it.next()) {
-        (Some(m), Some(d)) => {
-            let (m, d): (f64, f64) = (m.parse().ok()?, d.parse().ok()?);
-            Some(y + ((m - 1.0) * 30.4 + d - 1.0) / 365.0)
-        }
-        (Some(m), None) => Some(y + (m.parse::<f64>().ok()? - 0.5) / 12.0),
-        _ => Some(y + 0.5),
-    }
-}
-
-pub fn charts(world: &World, fig: &Figures) -> Result<Charts> {
-    let mut files = Vec::new();
-    let mut list = Vec::new();
-    let source = format!("Source: wassenaar determinations; {}", versions(world));
-    let mut push = |stem: String, title: String, caption: String, svg: String, png: Vec<u8>| {
-        files.push(File {
-            path: format!("charts/{stem}.svg"),
-            bytes: svg.into_bytes(),
-        });
-        files.push(File {
-            path: format!("charts/{stem}.png"),
-            bytes: png,
-        });
-        list.push(ChartRef {
-            stem,
-            title,
-            caption,
-        });
-    };
-    // 1. Outcome by destination and jurisdiction, per cyber item.
-    let columns: Vec<String> = fig.columns.iter().map(|c| c.label.clone()).collect();
-    let rows: Vec<String> = fig
-        .rows
-        .rows
-        .iter()
-        .map(|&p| format!("{} {}", world.places().code(p), world.places().get(p).name))
-        .collect();
-    for (i, &item) in fig.items.iter().enumerate() {
-        let code = &world.catalogue().get(item).code;
-        let cells = (0..fig.rows.rows.len())
-            .map(|r| {
-                fig.columns
-                    .iter()
-                    .map(|c| {
-                        let o = folded(c, &fig.juris, &fig.slices[i], r);
-                        OUTCOMES.iter().position(|x| *x == o)
-                    })
-                    .collect()
-            })
-            .collect();
-        let title = format!("{code}: outcome by destination and exporting jurisdiction");
-        let h = Heatmap {
-            title: title.clone(),
-            x_label: "exporting jurisdiction".into(),
-            y_label: "destination (grouped by US Country Group)".into(),
-            columns: columns.clone(),
-            rows: rows.clone(),
-            row_groups: fig.rows.groups.clone(),
-            cells,
-            categories: outcome_categories(),
-            source: source.clone(),
-        };
-        push(
-            format!("outcome-{}", slug(code)),
-            title,
-            format!(
-                "{} ({}), commercial end user, no stated end use. Empty cells: the destination is the exporting state.",
-                code,
-                world.catalogue().get(item).label
-            ),
-            charts::heatmap_svg(&h).map_err(chart_err)?,
-            charts::heatmap_png(&h).map_err(chart_err)?,
-        );
-    }
-    // 2. Stricter / same / looser than the US.
-    let cats = [
-        ("stricter than the US", (213, 94, 0)),
-        ("same outcome", (0, 158, 115)),
-        ("looser than the US", (86, 180, 233)),
-        ("indeterminate", (204, 121, 167)),
-    ];
-    let labels: Vec<String> = fig
-        .columns
-        .iter()
-        .filter(|c| c.label != "US")
-        .map(|c| c.label.clone())
-        .collect();
-    let values: Vec<Vec<f64>> = fig
-        .columns
-        .iter()
-        .filter(|c| c.label != "US")
-        .map(|c| {
-            let code = &world.jurisdictions[c.members[0]].code;
-            fig.align
-                .iter()
-                .find(|r| &r.jurisdiction == code)
-                .map(|r| vec![r.stricter, r.agreement, r.looser, r.indeterminate])
-                .unwrap_or_else(|| vec![0.0; 4])
-        })
-        .collect();
-    let s = StackedBars {
-        title: "How often each jurisdiction is stricter, equal or looser than the US".into(),
-        x_label: "share of scenarios".into(),
-        y_label: "exporting jurisdiction".into(),
-        labels,
-        categories: cats
-            .iter()
-            .map(|(l, c)| Category {
-                label: (*l).into(),
-                color: *c,
-            })
-            .collect(),
-        values,
-        percent: true,
-        horizontal: true,
-        source: source.clone(),
-    };
-    push(
-        "stricter-looser".into(),
-        s.title.clone(),
-        format!(
-            "Share of the {} scenarios per jurisdiction (cyber items × destinations × end users × end uses) by comparison with the US outcome; exports to the exporting state itself are left out.",
-            fig.scenarios
-        ),
-        charts::stacked_svg(&s).map_err(chart_err)?,
-        charts::stacked_png(&s).map_err(chart_err)?,
-    );
-    // 3. Pairwise agreement.
-    let m = MatrixChart {
-        title: "Pairwise agreement of the regimes on cyber items".into(),
-        labels: columns.clone(),
-        values: fig
-            .pairwise
-            .iter()
-            .map(|r| r.iter().map(|v| v.unwrap_or(0.0)).collect())
-            .collect(),
-        source: source.clone(),
-        note: fig.columns.iter().find(|c| c.members.len() > 1).map(|c| {
-            format!(
-                "{} = EU member states with identical outcomes in every scenario",
-                c.label
-            )
-        }),
-    };
-    push(
-        "agreement-matrix".into(),
-        m.title.clone(),
-        "Share of scenarios in which two jurisdictions give the same outcome, among the scenarios where both outcomes are established (n/a: no such scenario, e.g. jurisdictions whose implementation is unknown).".into(),
-        charts::matrix_svg(&m).map_err(chart_err)?,
-        charts::matrix_png(&m).map_err(chart_err)?,
-    );
-    // 4. Which ACE restriction decides.
-    let palette = [
-        (0, 158, 115),
-        (86, 180, 233),
-        (0, 114, 178),
-        (153, 204, 255),
-        (0, 0, 0),
-        (230, 159, 0),
-        (240, 228, 66),
-        (213, 94, 0),
-        (120, 60, 20),
-        (204, 121, 167),
-    ];
-    let a = StackedBars {
-        title: "Which rule decides the US outcome for cyber items, by end user".into(),
-        x_label: "share of destination × item × end-use cases".into(),
-        y_label: "end user".into(),
-        labels: EndUser::VALUES
-            .iter()
-            .map(|u| u.as_str().to_string())
-            .collect(),
-        categories: ACE_CATEGORIES
-            .iter()
-            .zip(palette)
-            .map(|(l, c)| Category {
-                label: (*l).into(),
-                color: c,
-            })
-            .collect(),
-        values: fig
-            .ace
-            .iter()
-            .map(|row| {
-                let total: u64 = row.iter().sum();
-                row.iter()
-                    .map(|&n| {
-                        if total == 0 {
-                            0.0
-                        } else {
-                            n as f64 / total as f64
-                        }
-                    })
-                    .collect()
-            })
-            .collect(),
-        percent: true,
-        horizontal: true,
-        source: format!(
-            "Source: 15 CFR 740.22, 738 Supp. 1, Part 746 as modelled; {}",
-            versions(world)
-        ),
-    };
-    push(
-        "ace-restrictions".into(),
-        a.title.clone(),
-        "For every cyber item and destination, with end uses unspecified, vulnerability disclosure, incident response and unauthorised access: the rule that decides the US outcome.".into(),
-        charts::stacked_svg(&a).map_err(chart_err)?,
-        charts::stacked_png(&a).map_err(chart_err)?,
-    );
-    // 5. Timeline.
-    let t = timeline(world, fig, &source);
-    push(
-        "timeline".into(),
-        t.title.clone(),
-        "When the Wassenaar Arrangement adopted the cyber entries and when each regime put them into force, from the datasets' dated milestones. List versions older than 2012 (Argentina, Türkiye, Ukraine, South Africa) are in tables/timeline.csv.".into(),
-        charts::timeline_svg(&t).map_err(chart_err)?,
-        charts::timeline_png(&t).map_err(chart_err)?,
-    );
-    Ok(Charts { files, list })
-}
-
-/// The timeline chart starts here; earlier events are in `tables/timeline.csv`.
-pub const TIMELINE_START: f64 = 2012.0;
-
-pub const MILESTONE_KINDS: [(&str, &str, (u8, u8, u8)); 6] = [
-    ("wa", "Wassenaar plenary", (0, 0, 0)),
-    ("cyber-controls", "cyber controls in force", (213, 94, 0)),
-    ("note-4e001", "vulnerability-disclosure note", (0, 158, 115)),
-    ("general-licence", "general licence", (86, 180, 233)),
-    ("list-update", "current list version", (153, 153, 153)),
-    ("other", "other", (204, 121, 167)),
-];
-
-/// Lanes: the Wassenaar list, then one per regime (EU members in one lane).
-pub fn timeline(world: &World, fig: &Figures, source: &str) -> Timeline {
-    let mut lanes = vec!["Wassenaar".to_string()];
-    let mut events = Vec::new();
-    for e in &world.data.wa_list.history {
-        if let Some(y) = year(&e.date) {
-            events.push((0, y, short(&e.event), 0));
-        }
-    }
-    let _ = fig;
-    for r in &world.regimes {
-        let members: Vec<&str> = world
-            .jurisdictions
-            .iter()
-            .filter(|j| world.regimes[j.regime].id == r.id)
-            .map(|j| j.code.as_str())
-            .collect();
-        let label = if members.len() > 1 {
-            format!("EU ({} states)", members.len())
-        } else {
-            members
-                .first()
-                .map(|c| c.to_string())
-                .unwrap_or_else(|| r.id.clone())
-        };
-        let lane = lanes.len();
-        lanes.push(label);
-        for m in &r.meta.milestones {
-            let kind = MILESTONE_KINDS
-                .iter()
-                .position(|k| k.0 == m.kind)
-                .unwrap_or(5);
-            if let Some(y) = year(&m.date) {
-                events.push((lane, y, short(&m.event), kind));
-            }
-        }
-    }
-    // Older list versions (e.g. lists of 1992-2004 that predate the cyber entries) stay in the
-    // timeline table but would squeeze the chart.
-    events.retain(|e| e.1 >= TIMELINE_START);
-    let hi = events.iter().map(|e| e.1).fold(2026.0_f64, f64::max).ceil() + 1.0;
-    Timeline {
-        title: "When the cyber entries were adopted and implemented".into(),
-        lanes,
-        events,
-        categories: MILESTONE_KINDS
-            .iter()
-            .map(|(_, l, c)| Category {
-                label: (*l).to_string(),
-                color: *c,
-            })
-            .collect(),
-        x_range: (TIMELINE_START, hi),
-        source: source.to_string(),
-    }
-}
-
-/// A short marker label: the first few words.
-fn short(text: &str) -> String {
-    let words: Vec<&str> = text.split_whitespace().take(4).collect();
-    let mut s = words.join(" ");
-    if text.split_whitespace().count() > 4 {
-        s.push('…');
-    }
-    s
-}
-
-pub fn escape(s: &str) -> String {
+/// Escapes text for HTML element content and attribute values.
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -378,94 +28,418 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Escapes text for a Markdown table cell or list item.
 fn md(s: &str) -> String {
     s.replace('|', "\\|")
         .replace('<', "&lt;")
         .replace('\n', " ")
 }
 
-const CSS: &str = "body{font-family:'DejaVu Sans',Arial,Helvetica,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#111;line-height:1.45}\
+/// Citations (`;`-separated) as Markdown links where the text is addressable.
+fn md_cites(citations: &str, regime: &str) -> String {
+    citations
+        .split("; ")
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            let found = links::links(c);
+            match found.first() {
+                Some(l) => format!("[{}]({})", md(c), l.url),
+                None => match links::fallback(regime) {
+                    Some(u) => format!("[{}]({u})", md(c)),
+                    None => md(c),
+                },
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn html_cites(citations: &str, regime: &str) -> String {
+    citations
+        .split("; ")
+        .filter(|c| !c.is_empty())
+        .map(|c| links::html(c, Some(regime)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// What the report is built from, for the head and the footer.
+pub(crate) struct Provenance {
+    /// Tool version.
+    pub version: String,
+    /// Dataset content hash.
+    pub hash: String,
+    /// The law as of.
+    pub as_of: String,
+    /// Wassenaar list version.
+    pub wa: String,
+    /// List versions of the US and the EU.
+    pub lists: String,
+}
+
+impl Provenance {
+    /// The provenance of `world`.
+    pub fn of(world: &World) -> Provenance {
+        let p = crate::output::provenance::Provenance::of(world, "report");
+        let mut lists = Vec::new();
+        for (id, name) in [("us", "EAR"), ("eu", "EU")] {
+            if let Some(r) = world.regimes.iter().find(|r| r.id == id) {
+                lists.push(format!(
+                    "{name}: {} ({})",
+                    r.meta.list_version, r.meta.list_date
+                ));
+            }
+        }
+        Provenance {
+            version: p.version,
+            hash: p.dataset_hash,
+            as_of: p.as_of,
+            wa: format!(
+                "{} ({})",
+                world.data.wa_list.version, world.data.wa_list.date
+            ),
+            lists: lists.join("; "),
+        }
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "Law as of {}. Wassenaar list {}; {}. Datasets SHA-256 {}; wassenaar {}.",
+            self.as_of, self.wa, self.lists, self.hash, self.version
+        )
+    }
+}
+
+/// Everything the documents show.
+pub(crate) struct Doc<'a> {
+    /// The grid.
+    pub grid: &'a Grid<'a>,
+    /// Key findings.
+    pub findings: &'a [Finding],
+    /// Charts, in reading order.
+    pub charts: &'a [ChartRef],
+    /// Numbered timeline events.
+    pub events: &'a [(usize, String, String, String, String)],
+    /// Divergence rows.
+    pub divergences: &'a [Divergence],
+    /// Regime comparison rows.
+    pub regimes: &'a [RegimeRow],
+    /// Spyware vendors on the Entity List.
+    pub vendors: &'a [(String, String, String, String)],
+    /// Provenance.
+    pub provenance: Provenance,
+    /// The explorer's data (JSON).
+    pub explorer: String,
+}
+
+const TITLE: &str = "Cybersecurity items: where US export controls differ";
+
+const CSS: &str = "body{font-family:'DejaVu Sans',Arial,Helvetica,sans-serif;max-width:1180px;margin:2em auto;padding:0 1em;color:#111;line-height:1.45}\
 h1{font-size:1.7em}h2{margin-top:2em;border-bottom:1px solid #ccc}figure{margin:1.5em 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}\
 figcaption{font-size:.9em;color:#333}table{border-collapse:collapse;font-size:.85em;width:100%}th,td{border:1px solid #ccc;padding:3px 5px;vertical-align:top;text-align:left}\
 th{background:#f2f2f2}code{font-size:.95em}.small{font-size:.85em;color:#444}footer{margin-top:3em;font-size:.85em;color:#444;border-top:1px solid #ccc}\
-@media print{figure{page-break-inside:avoid}body{max-width:none}}";
+.finding{margin:1em 0 1.5em}.finding h3{margin:.2em 0;font-size:1.05em}.ex td{width:50%}\
+.x-controls label{margin-right:1em}.x-legend{font-size:.8em;margin:.5em 0}.x-legend i{display:inline-block;width:.9em;height:.9em;border:1px solid #888;margin:0 .3em -.1em 0}.x-legend i.na{background:#fff}\
+.x-body{display:flex;gap:1em;align-items:flex-start}.x-wrap{overflow:auto;max-height:720px;flex:1 1 auto;border:1px solid #ccc}\
+#x-grid{font-size:.7em;width:auto;border-collapse:separate;border-spacing:0}#x-grid th,#x-grid td{padding:0 2px;border:0;border-right:1px solid #fff;border-bottom:1px solid #fff}\
+#x-grid thead th{position:sticky;top:0;z-index:2}#x-grid tbody th{position:sticky;left:0;background:#f7f7f7;white-space:nowrap;z-index:1}#x-grid tbody th span{color:#555}\
+#x-grid tr.grp th{background:#e8e8e8;text-align:left}#x-grid td{min-width:1.4em;height:1.2em;text-align:center;cursor:default}#x-grid td:focus{outline:2px solid #000}\
+#x-grid .o0{background:#d9d9d9}#x-grid .o1{background:#009e73;color:#fff}#x-grid .o2{background:#56b4e9}#x-grid .o3{background:#e69f00}#x-grid .o4{background:#000;color:#fff}#x-grid .o5{background:#cc79a7}#x-grid .o6{background:#fff}\
+#x-detail{flex:0 0 22em;font-size:.85em;border:1px solid #ccc;padding:.5em;position:sticky;top:1em;max-height:720px;overflow:auto}#x-detail h3{font-size:1em;margin:.2em 0}#x-detail h4{margin:.6em 0 .2em}\
+@media print{figure{page-break-inside:avoid}body{max-width:none}.x-body{display:block}}";
 
-/// Marks the page when every image has loaded (read by the browser check).
-const CHECK: &str = "window.addEventListener('load',function(){var imgs=document.images,bad=[];for(var i=0;i<imgs.length;i++){if(!imgs[i].complete||imgs[i].naturalWidth===0){bad.push(imgs[i].getAttribute('src'));}}\
-var s=document.getElementById('load-status');s.textContent=bad.length?('images-failed: '+bad.join(' ')):('images-ok '+imgs.length);});";
+/// Marks the document (invisibly, as an attribute) when every image has loaded; read by the
+/// browser check.
+const LOAD_CHECK: &str = "window.addEventListener('load',function(){var imgs=document.images,bad=[];for(var i=0;i<imgs.length;i++){if(!imgs[i].complete||imgs[i].naturalWidth===0){bad.push(imgs[i].getAttribute('src'));}}\
+document.documentElement.setAttribute('data-images',bad.length?('failed '+bad.join(' ')):('ok '+imgs.length));document.documentElement.setAttribute('data-height',String(document.documentElement.scrollHeight));});";
 
-pub fn html(world: &World, fig: &Figures, charts: &[ChartRef]) -> String {
+fn outcome_words(r: &Rendered) -> String {
+    if r.authorisation.is_empty() {
+        r.outcome.clone()
+    } else {
+        format!("{} ({})", r.outcome, r.authorisation)
+    }
+}
+
+fn example_html(h: &mut String, e: &Example, us_label: &str) {
+    let side = |r: &Rendered, regime: &str| {
+        format!(
+            "<b>{}</b> <span class=\"small\">({} confidence)</span><br>{}<br><span class=\"small\">{}</span>",
+            escape(&outcome_words(r)),
+            escape(&r.confidence),
+            escape(&r.reasons),
+            html_cites(&r.citations, regime)
+        )
+    };
+    let _ = writeln!(
+        h,
+        "<table class=\"ex\"><tr><th colspan=\"2\">{}</th></tr><tr><th>{}</th><th>{}</th></tr><tr><td>{}</td><td>{}</td></tr></table>",
+        escape(&e.label),
+        escape(us_label),
+        escape(&e.other.jurisdiction),
+        side(&e.us, "us"),
+        side(&e.other, &e.other_regime)
+    );
+}
+
+fn figure(h: &mut String, c: &ChartRef) {
+    let _ = writeln!(
+        h,
+        "<figure id=\"fig-{stem}\">\n<img src=\"charts/{stem}.svg\" alt=\"{title}\" loading=\"lazy\">\n<figcaption><strong>{title}.</strong> {caption}{png}</figcaption>\n</figure>",
+        stem = c.stem,
+        title = escape(&c.title),
+        caption = escape(&c.caption),
+        png = if c.png {
+            format!(" <a href=\"charts/{}.png\">PNG</a>", c.stem)
+        } else {
+            String::new()
+        }
+    );
+}
+
+fn chart<'a>(d: &'a Doc<'_>, stem: &str) -> Option<&'a ChartRef> {
+    d.charts.iter().find(|c| c.stem == stem)
+}
+
+/// The Method section's paragraphs (shared by HTML and Markdown).
+fn method(d: &Doc<'_>) -> Vec<String> {
+    let grid = d.grid;
+    let world = grid.world;
+    let items: Vec<String> = grid
+        .items
+        .iter()
+        .map(|&i| world.catalogue().get(i).code.clone())
+        .collect();
+    let groups: Vec<String> = grid
+        .rows
+        .groups
+        .iter()
+        .map(|(g, a, b)| format!("{g} {}", b - a + 1))
+        .collect();
+    vec![
+        format!(
+            "Grid. {} cyber items ({}) × {} destinations × {} end users ({}) × {} end uses ({}) = {} scenarios, each exported (transaction `export`) from each of the {} jurisdictions, under the law as of {}.",
+            items.len(),
+            items.join(", "),
+            grid.rows.rows.len(),
+            crate::model::EndUser::VALUES.len(),
+            crate::model::EndUser::VALUES.iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", "),
+            crate::model::EndUse::VALUES.len(),
+            crate::model::EndUse::VALUES.iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", "),
+            grid.scenarios(),
+            world.jurisdictions.len(),
+            world.as_of
+        ),
+        format!(
+            "Destinations. Every sovereign state, plus the places some regime treats apart from their sovereign (Hong Kong, Macao, Kosovo, and Crimea, Donetsk and Luhansk), each once: {} places, grouped by the US Country Group tier that drives most differences ({}). Dependent territories (Anguilla, Bermuda, American Samoa, …) are left out, a modelling choice: they carry little of this trade and would weigh as much as large markets. A transfer to a place inside the exporting state (for the US, its territories) is `not-applicable` and excluded from every figure.",
+            grid.rows.rows.len(),
+            groups.join("; ")
+        ),
+        "Metrics, defined once. For jurisdiction J against the US (or any pair): applicable = the scenarios where neither outcome is `not-applicable`; established = the applicable scenarios where both outcomes are definite (neither is `indeterminate`); coverage = established ÷ applicable. Agreement, stricter and looser = the shares of the established scenarios in which J's outcome is the same as, stricter than or looser than the other's, in the order not-listed < no-licence-required < authorised < licence-required < prohibited; the three sum to 100 %. Every agreement figure is shown with its coverage. Undefined figures are n/a, never 0.".to_string(),
+        format!(
+            "Ranking. A jurisdiction is ranked only when its coverage is at least {:.0} %; below that it is listed with its coverage and not ranked, because its figures would rest on a small, unrepresentative part of the grid. EU member states whose outcomes are identical in every scenario are shown as one column (EU-N); the metrics of a folded column are those of its members, which are equal.",
+            RANK_COVERAGE * 100.0
+        ),
+        "Sources of each figure. tables/metrics.csv (counts per column against the US, from which every share and the first finding are recomputed), tables/pairwise.csv (every pair), tables/outcomes.csv (commercial end user, no stated end use: the outcome grids and the destination counts of the findings), tables/catch-all.csv, tables/history.csv (year by year), tables/timeline.csv, tables/divergences.csv, tables/regimes.csv, tables/vendors.csv. Party screening is evaluated only where a finding names a party (the vendors); the grid's end users are unnamed.".to_string(),
+        "Confidence. Each determination carries the lowest confidence of the rules it used: primary (read from the legal text), secondary (official guidance or reputable secondary sources), assumed (modelled from the Wassenaar baseline). In the charts a bar along a cell's bottom marks secondary, bars along top and bottom assumed (in the explorer: · and ○); `indeterminate` means the datasets cannot decide, never a clearance.".to_string(),
+    ]
+}
+
+/// The HTML page.
+pub(crate) fn html(d: &Doc<'_>) -> String {
+    let grid = d.grid;
+    let world = grid.world;
     let mut h = String::new();
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Cybersecurity items: where US export controls differ</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{TITLE}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{TITLE}</h1>\n"
     );
     let _ = writeln!(
         h,
-        "<h1>Cybersecurity items: where US export controls differ</h1>"
+        "<p>How the 42 Wassenaar participants control intrusion software and IP-network surveillance items, and where the US rule of 2021–22 with License Exception ACE differs. Every figure below is computed from cited datasets; each finding shows the two rule chains behind it.</p>\n<p class=\"small\">{}</p>",
+        escape(&d.provenance.line())
     );
     let _ = writeln!(
         h,
-        "<p class=\"small\">Intrusion software and IP-network surveillance items under the law of the 42 Wassenaar participants. {}</p>",
-        escape(&versions(world))
+        "<nav class=\"small\">Contents: <a href=\"#findings\">Key findings</a> · <a href=\"#method\">Method</a> · <a href=\"#explorer\">Explorer</a> · <a href=\"#ace\">ACE's end-user logic</a> · <a href=\"#grids\">Outcome grids</a> · <a href=\"#lag\">Implementation lag</a> · <a href=\"#vendors\">Spyware vendors</a> · <a href=\"#regimes\">Regimes compared</a> · <a href=\"#divergences\">Divergences</a> · <a href=\"#versions\">Data versions and gaps</a></nav>"
     );
-    let _ = writeln!(h, "<h2>Summary</h2>\n<ul>");
-    for s in &fig.summary {
-        let _ = writeln!(h, "<li>{}</li>", escape(s));
-    }
-    let _ = writeln!(h, "</ul>");
-    let _ = writeln!(h, "<h2>Charts</h2>");
-    for c in charts {
+    let _ = writeln!(h, "<h2 id=\"findings\">Key findings</h2>");
+    for (n, f) in d.findings.iter().enumerate() {
         let _ = writeln!(
             h,
-            "<figure>\n<img src=\"charts/{stem}.svg\" alt=\"{title}\">\n<figcaption><strong>{title}.</strong> {caption} <a href=\"charts/{stem}.png\">PNG</a></figcaption>\n</figure>",
-            stem = c.stem,
-            title = escape(&c.title),
-            caption = escape(&c.caption)
+            "<div class=\"finding\" id=\"finding-{}\"><h3>{}. {}</h3><p>{}</p>",
+            f.id,
+            n + 1,
+            escape(&f.title),
+            escape(&f.text)
+        );
+        for e in &f.examples {
+            example_html(&mut h, e, "US");
+        }
+        h.push_str("</div>\n");
+    }
+    for stem in ["stricter-looser", "agreement-matrix"] {
+        if let Some(c) = chart(d, stem) {
+            figure(&mut h, c);
+        }
+    }
+    let _ = writeln!(h, "<h2 id=\"method\">Method</h2>");
+    for p in method(d) {
+        let (head, rest) = p.split_once(". ").unwrap_or(("", &p));
+        let _ = writeln!(h, "<p><b>{}.</b> {}</p>", escape(head), escape(rest));
+    }
+    let _ = writeln!(
+        h,
+        "<h2 id=\"explorer\">Explorer</h2>\n<p class=\"small\">Every determination of the grid. Choose an item, end user and end use; hover over or focus a cell for its rule chain and citations. The address bar holds the view (for example <a href=\"#item=4A005&amp;end_user=government&amp;end_use=unspecified\">#item=4A005&amp;end_user=government&amp;end_use=unspecified</a>), so a view can be linked and cited. Columns: exporting jurisdiction; rows: destination.</p>"
+    );
+    h.push_str(&explorer::html(grid));
+    let _ = writeln!(h, "<h2 id=\"ace\">ACE's end-user logic</h2>");
+    for stem in ["us-4a005-end-users", "ace-restrictions"] {
+        if let Some(c) = chart(d, stem) {
+            figure(&mut h, c);
+        }
+    }
+    let _ = writeln!(
+        h,
+        "<h2 id=\"grids\">Outcome grids</h2>\n<p class=\"small\">One chart per distinct grid; items whose outcomes are identical everywhere share a chart that names them.</p>"
+    );
+    for c in d.charts.iter().filter(|c| c.stem.starts_with("outcome-")) {
+        figure(&mut h, c);
+    }
+    let _ = writeln!(h, "<h2 id=\"lag\">The implementation lag</h2>");
+    for stem in ["history", "timeline"] {
+        if let Some(c) = chart(d, stem) {
+            figure(&mut h, c);
+        }
+    }
+    let _ = writeln!(
+        h,
+        "<details><summary>Timeline events in full ({} events)</summary>\n<table><tr><th>#</th><th>date</th><th>lane</th><th>event</th><th>instrument</th></tr>",
+        d.events.len()
+    );
+    for (n, date, lane, event, src) in d.events {
+        let regime = lane_regime(world, lane);
+        let _ = writeln!(
+            h,
+            "<tr><td>{n}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(date),
+            escape(lane),
+            escape(event),
+            links::html(src, regime.as_deref())
         );
     }
-    let _ = writeln!(h, "<h2>Notable divergences from the US</h2>");
+    h.push_str("</table></details>\n");
     let _ = writeln!(
         h,
-        "<p class=\"small\">Commercial end user, no stated end use; one instructive destination per item and jurisdiction. Table data: <a href=\"tables/divergences.csv\">divergences.csv</a>.</p>"
+        "<h2 id=\"vendors\">Commercial spyware vendors on the US Entity List</h2>\n<table><tr><th>name</th><th>address countries</th><th>listed (effective)</th><th>notice</th></tr>"
+    );
+    for (name, countries, date, notice) in d.vendors {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(name),
+            escape(countries),
+            escape(date),
+            links::html(notice, Some("us"))
+        );
+    }
+    let _ = writeln!(
+        h,
+        "</table>\n<p class=\"small\">Licence requirement: all items subject to the EAR; no licence exception (<a href=\"https://www.ecfr.gov/current/title-15/section-744.16\">15 CFR 744.16</a>); presumption of denial (<a href=\"https://www.ecfr.gov/current/title-15/section-744.11\">15 CFR 744.11</a>). The datasets hold party lists for the US only; other regimes' listings are not established here.</p>"
+    );
+    regimes_html(&mut h, d);
+    divergences_html(&mut h, d);
+    versions_html(&mut h, world);
+    let _ = writeln!(
+        h,
+        "<h2>Tables</h2>\n<p>Every figure's data as CSV and Parquet in <code>tables/</code>: metrics, pairwise, outcomes, history, timeline, divergences, regimes, vendors, catch-all, findings.</p>\n<footer>{} Generated by wassenaar from its bundled datasets. Determinations are a model of the law, not legal advice.</footer>",
+        escape(&d.provenance.line())
     );
     let _ = writeln!(
         h,
-        "<table>\n<tr><th>item</th><th>jurisdiction</th><th>to</th><th>US outcome</th><th>their outcome</th><th>US rule chain and citations</th><th>their rule chain and citations</th></tr>"
+        "<script id=\"x-data\" type=\"application/json\">{}</script>\n<script>{}</script>\n<script>{LOAD_CHECK}</script>\n</body>\n</html>",
+        d.explorer,
+        explorer::SCRIPT
     );
-    for d in &fig.divergences {
-        let side = |r: &crate::engine::Rendered| {
+    h
+}
+
+/// The regime id of a timeline lane label (`US`, `EU-25 (…)`, `Wassenaar`).
+fn lane_regime(world: &World, lane: &str) -> Option<String> {
+    let code = lane.split([' ', '—']).next()?;
+    if code.starts_with("EU-") {
+        return Some("eu".into());
+    }
+    let j = world.jurisdiction(code)?;
+    let r = &world.regimes[world.jurisdictions[j].regime];
+    Some(r.meta.extends.clone().unwrap_or_else(|| r.id.clone()))
+}
+
+fn regimes_html(h: &mut String, d: &Doc<'_>) {
+    let _ = writeln!(
+        h,
+        "<h2 id=\"regimes\">Regimes compared</h2>\n<p class=\"small\">Generated from the datasets and from determinations over the grid. General authorisations: those that authorise a cyber item for some destination and end user. End-user limits: end users for whom a licence is needed where a commercial end user is authorised. Human-rights criterion: an unlisted cyber-surveillance item for a government end user becomes licensable when the exporter is informed of a risk of internal repression. Surveillance sanctions: the outcome for an unlisted cyber-surveillance item.</p>\n<div style=\"overflow:auto\"><table><tr><th>column</th><th>list</th><th>WA year</th><th>confidence</th><th>within the bloc</th><th>general authorisations (cyber items)</th><th>end-user limits</th><th>catch-alls</th><th>human-rights criterion</th><th>surveillance sanctions</th></tr>"
+    );
+    for r in d.regimes {
+        let _ = writeln!(
+            h,
+            "<tr><td><b>{}</b><br><span class=\"small\">{}</span></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&r.label),
+            escape(&r.members),
+            escape(&r.list),
+            escape(&r.wa_year),
+            escape(&r.confidence),
+            escape(&r.intra_bloc),
+            escape(&r.authorisations),
+            escape(&r.end_user_limits),
+            r.catch_alls
+                .iter()
+                .map(|c| links::html(c, Some(&r.regime)))
+                .collect::<Vec<_>>()
+                .join("<br>"),
+            escape(&r.human_rights),
+            escape(&r.sanctions)
+        );
+    }
+    h.push_str("</table></div>\n");
+}
+
+fn divergences_html(h: &mut String, d: &Doc<'_>) {
+    let _ = writeln!(
+        h,
+        "<h2 id=\"divergences\">Divergences from the US</h2>\n<p class=\"small\">Items {}, commercial end user, no stated end use: one row per distinct pair of rule chains, with every destination it covers. Data: <a href=\"tables/divergences.csv\">divergences.csv</a>.</p>\n<details><summary>{} rows</summary><table><tr><th>item</th><th>jurisdiction</th><th>destinations</th><th>US</th><th>other</th></tr>",
+        crate::report::divergences::ITEMS.join(", "),
+        d.divergences.len()
+    );
+    for v in d.divergences {
+        let side = |s: &crate::report::divergences::Side, regime: &str| {
             format!(
-                "{}<br><span class=\"small\">{}</span>",
-                escape(&r.reasons),
-                escape(&r.citations)
+                "<b>{}</b> <span class=\"small\">({})</span><br>{}<br><span class=\"small\">{}</span>",
+                escape(&s.words()),
+                s.confidence.as_str(),
+                escape(&untemplate(&s.reasons)),
+                html_cites(&s.citations, regime)
             )
         };
-        let out = |r: &crate::engine::Rendered| {
-            if r.authorisation.is_empty() {
-                escape(&r.outcome)
-            } else {
-                format!("{} ({})", escape(&r.outcome), escape(&r.authorisation))
-            }
-        };
         let _ = writeln!(
             h,
-            "<tr><td><code>{}</code></td><td>{} <span class=\"small\">({})</span></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&d.item),
-            escape(&d.column),
-            escape(d.direction.as_str()),
-            escape(&d.destination),
-            out(&d.us),
-            out(&d.other),
-            side(&d.us),
-            side(&d.other)
+            "<tr><td><code>{}</code></td><td>{} <span class=\"small\">({})</span></td><td>{} <span class=\"small\">({})</span></td><td>{}</td><td>{}</td></tr>",
+            escape(&v.item),
+            escape(&v.column),
+            v.direction.as_str(),
+            escape(&v.destinations.join(" ")),
+            v.destinations.len(),
+            side(&v.us, "us"),
+            side(&v.other, &v.regime)
         );
     }
-    let _ = writeln!(h, "</table>");
-    let _ = writeln!(h, "<h2>Data versions and confidence</h2>");
+    h.push_str("</table></details>\n");
+}
+
+fn versions_html(h: &mut String, world: &World) {
     let _ = writeln!(
         h,
-        "<table>\n<tr><th>code</th><th>jurisdiction</th><th>list version</th><th>date</th><th>WA year</th><th>confidence</th><th>gaps</th></tr>"
+        "<h2 id=\"versions\">Data versions, confidence and gaps</h2>\n<table><tr><th>code</th><th>jurisdiction</th><th>list version</th><th>date</th><th>WA year</th><th>confidence</th><th>gaps</th></tr>"
     );
     for j in &world.jurisdictions {
         let m = &world.regimes[j.regime].meta;
@@ -483,8 +457,7 @@ pub fn html(world: &World, fig: &Figures, charts: &[ChartRef]) -> String {
             m.gaps.len()
         );
     }
-    let _ = writeln!(h, "</table>");
-    let _ = writeln!(h, "<h2>Known gaps</h2>");
+    h.push_str("</table>\n");
     for r in &world.regimes {
         if r.meta.gaps.is_empty() {
             continue;
@@ -503,80 +476,165 @@ pub fn html(world: &World, fig: &Figures, charts: &[ChartRef]) -> String {
                 escape(&g.text)
             );
         }
-        let _ = writeln!(h, "</ul></details>");
+        h.push_str("</ul></details>\n");
     }
-    let _ = writeln!(
-        h,
-        "<h2>Tables</h2>\n<p>Every figure's data as CSV and Parquet in <code>tables/</code>: outcomes, alignment, pairwise, ace-restrictions, timeline, divergences, jurisdictions.</p>"
-    );
-    let _ = writeln!(
-        h,
-        "<footer>Generated by wassenaar {} from its bundled datasets. {}. Determinations are not legal advice; party screening (Entity List, sanctions lists) is not part of them.<div id=\"load-status\">images-pending</div></footer>\n<script>{CHECK}</script>\n</body>\n</html>",
-        env!("CARGO_PKG_VERSION"),
-        escape(&versions(world))
-    );
-    h
 }
 
-pub fn markdown(world: &World, fig: &Figures, charts: &[ChartRef]) -> String {
+fn md_example(m: &mut String, e: &Example) {
+    let side = |r: &Rendered, regime: &str| {
+        format!(
+            "**{}** ({} confidence). {} — {}",
+            md(&outcome_words(r)),
+            r.confidence,
+            md(&r.reasons),
+            md_cites(&r.citations, regime)
+        )
+    };
+    let _ = writeln!(
+        m,
+        "\n| {} | |\n|---|---|\n| US | {} |\n| {} | {} |\n",
+        md(&e.label),
+        side(&e.us, "us"),
+        md(&e.other.jurisdiction),
+        side(&e.other, &e.other_regime)
+    );
+}
+
+/// The Markdown document (PNG charts; the explorer is in the HTML page).
+pub(crate) fn markdown(d: &Doc<'_>) -> String {
+    let world = d.grid.world;
     let mut m = String::new();
+    let _ = writeln!(m, "# {TITLE}\n");
     let _ = writeln!(
         m,
-        "# Cybersecurity items: where US export controls differ\n"
+        "How the 42 Wassenaar participants control intrusion software and IP-network surveillance items, and where the US rule of 2021–22 with License Exception ACE differs. The interactive explorer is in `index.html`.\n\n{}\n",
+        md(&d.provenance.line())
     );
-    let _ = writeln!(
-        m,
-        "Intrusion software and IP-network surveillance items under the law of the 42 Wassenaar participants. {}\n",
-        md(&versions(world))
-    );
-    let _ = writeln!(m, "## Summary\n");
-    for s in &fig.summary {
-        let _ = writeln!(m, "- {}", md(s));
+    let _ = writeln!(m, "## Key findings\n");
+    for (n, f) in d.findings.iter().enumerate() {
+        let _ = writeln!(m, "### {}. {}\n\n{}", n + 1, md(&f.title), md(&f.text));
+        for e in &f.examples {
+            md_example(&mut m, e);
+        }
+        m.push('\n');
     }
-    let _ = writeln!(m, "\n## Charts\n");
-    for c in charts {
+    let fig = |m: &mut String, c: &ChartRef| {
+        let ext = if c.png { "png" } else { "svg" };
         let _ = writeln!(
             m,
-            "### {}\n\n![{}](charts/{}.png)\n\n{} ([SVG](charts/{}.svg))\n",
-            md(&c.title),
+            "![{}](charts/{}.{ext})\n\n*{}.* {} ([SVG](charts/{}.svg))\n",
             md(&c.title),
             c.stem,
+            md(&c.title),
             md(&c.caption),
             c.stem
         );
+    };
+    for stem in ["stricter-looser", "agreement-matrix"] {
+        if let Some(c) = chart(d, stem) {
+            fig(&mut m, c);
+        }
     }
-    let _ = writeln!(m, "## Notable divergences from the US\n");
+    let _ = writeln!(m, "## Method\n");
+    for p in method(d) {
+        let (head, rest) = p.split_once(". ").unwrap_or(("", &p));
+        let _ = writeln!(m, "**{}.** {}\n", md(head), md(rest));
+    }
+    let _ = writeln!(m, "## ACE's end-user logic\n");
+    for stem in ["us-4a005-end-users", "ace-restrictions"] {
+        if let Some(c) = chart(d, stem) {
+            fig(&mut m, c);
+        }
+    }
+    let _ = writeln!(m, "## Outcome grids\n");
+    for c in d.charts.iter().filter(|c| c.stem.starts_with("outcome-")) {
+        fig(&mut m, c);
+    }
+    let _ = writeln!(m, "## The implementation lag\n");
+    for stem in ["history", "timeline"] {
+        if let Some(c) = chart(d, stem) {
+            fig(&mut m, c);
+        }
+    }
     let _ = writeln!(
         m,
-        "| item | jurisdiction | to | US outcome | their outcome | US rule chain | their rule chain |\n|---|---|---|---|---|---|---|"
+        "| # | date | lane | event | instrument |\n|---|---|---|---|---|"
     );
-    for d in &fig.divergences {
-        let o = |r: &crate::engine::Rendered| {
-            if r.authorisation.is_empty() {
-                r.outcome.clone()
-            } else {
-                format!("{} ({})", r.outcome, r.authorisation)
-            }
-        };
+    for (n, date, lane, event, src) in d.events {
+        let regime = lane_regime(world, lane).unwrap_or_default();
         let _ = writeln!(
             m,
-            "| `{}` | {} ({}) | {} | {} | {} | {} — {} | {} — {} |",
-            md(&d.item),
-            md(&d.column),
-            d.direction.as_str(),
-            md(&d.destination),
-            md(&o(&d.us)),
-            md(&o(&d.other)),
-            md(&d.us.reasons),
-            md(&d.us.citations),
-            md(&d.other.reasons),
-            md(&d.other.citations)
+            "| {n} | {} | {} | {} | {} |",
+            md(date),
+            md(lane),
+            md(event),
+            md_cites(src, &regime)
         );
     }
-    let _ = writeln!(m, "\n## Data versions and confidence\n");
     let _ = writeln!(
         m,
-        "| code | jurisdiction | list version | date | WA year | confidence | gaps |\n|---|---|---|---|---|---|---|"
+        "\n## Commercial spyware vendors on the US Entity List\n\n| name | address countries | listed (effective) | notice |\n|---|---|---|---|"
+    );
+    for (name, countries, date, notice) in d.vendors {
+        let _ = writeln!(
+            m,
+            "| {} | {} | {} | {} |",
+            md(name),
+            md(countries),
+            md(date),
+            md_cites(notice, "us")
+        );
+    }
+    let _ = writeln!(
+        m,
+        "\n## Regimes compared\n\n| column | list | WA year | confidence | within the bloc | general authorisations | end-user limits | catch-alls | human-rights criterion | surveillance sanctions |\n|---|---|---|---|---|---|---|---|---|---|"
+    );
+    for r in d.regimes {
+        let _ = writeln!(
+            m,
+            "| **{}** ({}) | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            md(&r.label),
+            md(&r.members),
+            md(&r.list),
+            md(&r.wa_year),
+            md(&r.confidence),
+            md(&r.intra_bloc),
+            md(&r.authorisations),
+            md(&r.end_user_limits),
+            r.catch_alls
+                .iter()
+                .map(|c| md_cites(c, &r.regime))
+                .collect::<Vec<_>>()
+                .join("; "),
+            md(&r.human_rights),
+            md(&r.sanctions)
+        );
+    }
+    let _ = writeln!(
+        m,
+        "\n## Divergences from the US\n\n{} distinct pairs of rule chains (commercial end user, no stated end use), each with every destination it covers, are in `index.html` and `tables/divergences.csv`. Counts by item and jurisdiction (destinations where the jurisdiction is stricter / looser than the US):\n\n| item | jurisdiction | stricter | looser |\n|---|---|---|---|",
+        d.divergences.len()
+    );
+    let mut counts: Vec<(String, String, usize, usize)> = Vec::new();
+    for v in d.divergences {
+        let (s, l) = match v.direction {
+            crate::analysis::compare::Comparison::Stricter => (v.destinations.len(), 0),
+            _ => (0, v.destinations.len()),
+        };
+        match counts.iter_mut().find(|c| c.0 == v.item && c.1 == v.column) {
+            Some(c) => {
+                c.2 += s;
+                c.3 += l;
+            }
+            None => counts.push((v.item.clone(), v.column.clone(), s, l)),
+        }
+    }
+    for (item, column, s, l) in counts {
+        let _ = writeln!(m, "| `{}` | {} | {s} | {l} |", md(&item), md(&column));
+    }
+    let _ = writeln!(
+        m,
+        "\n## Data versions, confidence and gaps\n\n| code | jurisdiction | list version | date | WA year | confidence | gaps |\n|---|---|---|---|---|---|---|"
     );
     for j in &world.jurisdictions {
         let r = &world.regimes[j.regime].meta;
@@ -594,23 +652,19 @@ pub fn markdown(world: &World, fig: &Figures, charts: &[ChartRef]) -> String {
             r.gaps.len()
         );
     }
-    let _ = writeln!(m, "\n## Known gaps\n");
     for r in &world.regimes {
         if r.meta.gaps.is_empty() {
             continue;
         }
-        let _ = writeln!(m, "**{}**\n", md(&r.meta.name));
+        let _ = writeln!(m, "\n**{}**\n", md(&r.meta.name));
         for g in &r.meta.gaps {
             let _ = writeln!(m, "- `{}`: {}", md(&g.id), md(&g.text));
         }
-        let _ = writeln!(m);
     }
     let _ = writeln!(
         m,
-        "---\nGenerated by wassenaar {} from its bundled datasets. {}. Not legal advice; party screening is not part of the determinations.",
-        env!("CARGO_PKG_VERSION"),
-        md(&versions(world))
+        "\n---\n{} Generated by wassenaar from its bundled datasets. Determinations are a model of the law, not legal advice.",
+        md(&d.provenance.line())
     );
-    let _ = Outcome::NotListed;
     m
 }

@@ -1,12 +1,13 @@
-//! The report's figures as plain data, computed from the bulk tables. No drawing here.
+//! Plain data behind the figures: the destination universe and its groups, chart columns,
+//! outcome colours, and which rule decides a US determination. No drawing here.
 
-use crate::analysis::compare::Comparison;
 use crate::data::places::{PlaceId, PlaceKind};
+use crate::engine::Determination;
 use crate::engine::World;
-use crate::engine::bulk::Bulk;
-use crate::model::{EndUse, EndUser, Outcome};
+use crate::model::{EndUser, Outcome};
+use crate::report::charts::palette;
 
-/// The outcomes shown as colours, in legend order (not-applicable is drawn as empty).
+/// The outcomes drawn as colours, in legend order (`not-applicable` is drawn empty).
 pub const OUTCOMES: [Outcome; 6] = [
     Outcome::NotListed,
     Outcome::NoLicenceRequired,
@@ -14,6 +15,18 @@ pub const OUTCOMES: [Outcome; 6] = [
     Outcome::LicenceRequired,
     Outcome::Prohibited,
     Outcome::Indeterminate,
+];
+
+/// Fill colour of each outcome of [`OUTCOMES`], chosen to stay apart for readers with red-green
+/// or blue-yellow colour-vision deficiency (Okabe–Ito hues; `prohibited` black so that it
+/// never reads as `licence-required`; a test checks every pair under simulated deficiency).
+pub const OUTCOME_COLOURS: [(u8, u8, u8); 6] = [
+    (217, 217, 217), // not-listed: light grey
+    palette::BLUISH_GREEN,
+    palette::SKY_BLUE,
+    palette::ORANGE,
+    palette::BLACK,
+    palette::REDDISH_PURPLE,
 ];
 
 /// A column of a figure: one jurisdiction, or several with identical results (EU members).
@@ -34,8 +47,15 @@ pub struct RowGroups {
     pub groups: Vec<(String, usize, usize)>,
 }
 
-/// Groups the destinations (countries, sub-national regions, Hong Kong, Macao) by the US
-/// Country Group tier that drives most cyber-item differences.
+/// Whether a place belongs to the report's destination universe: sovereign states and the
+/// places some regime treats apart (Hong Kong, Macao, sub-national regions).
+pub fn in_universe(world: &World, p: PlaceId) -> bool {
+    let pl = world.places().get(p);
+    pl.kind != PlaceKind::Territory || matches!(pl.code.as_str(), "HK" | "MO")
+}
+
+/// The destination universe, grouped by the US Country Group tier that drives most
+/// cyber-item differences.
 pub fn destination_groups(world: &World) -> RowGroups {
     let us = world
         .jurisdiction("US")
@@ -60,10 +80,7 @@ pub fn destination_groups(world: &World) -> RowGroups {
     let candidates: Vec<PlaceId> = world
         .places()
         .ids()
-        .filter(|&p| {
-            let pl = world.places().get(p);
-            pl.kind != PlaceKind::Territory || matches!(pl.code.as_str(), "HK" | "MO")
-        })
+        .filter(|&p| in_universe(world, p))
         .collect();
     let mut taken = vec![false; world.places().len()];
     let mut rows = Vec::new();
@@ -83,33 +100,33 @@ pub fn destination_groups(world: &World) -> RowGroups {
     RowGroups { rows, groups }
 }
 
-/// Folds jurisdictions of the EU regime (and its national overlays) whose outcome vectors
-/// agree (not-applicable counts as agreeing) into one column.
-pub fn fold_columns(world: &World, juris: &[usize], vectors: &[Vec<Outcome>]) -> Vec<Column> {
+/// Folds jurisdictions of the EU regime (and its national overlays) whose cell vectors agree
+/// everywhere (cells for which `wild` holds, transfers inside the state, count as agreeing)
+/// into one column labelled `EU-N`.
+pub fn fold_columns<T: PartialEq>(
+    world: &World,
+    juris: &[usize],
+    vectors: &[Vec<T>],
+    wild: impl Fn(&T) -> bool,
+) -> Vec<Column> {
     let eu_family = |j: usize| {
         let r = &world.regimes[world.jurisdictions[j].regime];
         r.id == "eu" || r.meta.extends.as_deref() == Some("eu")
     };
-    let same = |a: &[Outcome], b: &[Outcome]| {
-        a.iter()
-            .zip(b)
-            .all(|(x, y)| x == y || *x == Outcome::NotApplicable || *y == Outcome::NotApplicable)
-    };
+    let same = |a: &[T], b: &[T]| a.iter().zip(b).all(|(x, y)| x == y || wild(x) || wild(y));
     let mut cols: Vec<Column> = Vec::new();
-    let mut eu_groups: Vec<usize> = Vec::new(); // indices into cols
+    let mut first_of: Vec<(usize, usize)> = Vec::new(); // (column, position in juris)
     for (k, &j) in juris.iter().enumerate() {
         if eu_family(j)
-            && let Some(&c) = eu_groups.iter().find(|&&c| {
-                let first = cols[c].members[0];
-                let fk = juris.iter().position(|&x| x == first).unwrap_or(k);
-                same(&vectors[fk], &vectors[k])
-            })
+            && let Some(&(c, _)) = first_of
+                .iter()
+                .find(|(_, fk)| same(&vectors[*fk], &vectors[k]))
         {
             cols[c].members.push(j);
             continue;
         }
         if eu_family(j) {
-            eu_groups.push(cols.len());
+            first_of.push((cols.len(), k));
         }
         cols.push(Column {
             label: world.jurisdictions[j].code.clone(),
@@ -124,99 +141,169 @@ pub fn fold_columns(world: &World, juris: &[usize], vectors: &[Vec<Outcome>]) ->
     cols
 }
 
-/// The value shown for a folded column: the first member's outcome that is not
-/// `not-applicable`.
-pub fn folded(col: &Column, juris: &[usize], vectors: &[Vec<Outcome>], cell: usize) -> Outcome {
-    let mut out = Outcome::NotApplicable;
-    for m in &col.members {
-        if let Some(k) = juris.iter().position(|x| x == m) {
-            let o = vectors[k][cell];
-            if o != Outcome::NotApplicable {
-                return o;
-            }
-            out = o;
-        }
-    }
-    out
-}
-
-/// Which rule decides the US outcome for a cyber item (chart 4).
-pub const ACE_CATEGORIES: [&str; 10] = [
-    "no licence needed (Country Chart)",
-    "ACE authorises",
-    "ACE via favourable-treatment carve-out",
-    "GBS authorises",
-    "E:1/E:2 bar, 740.22(c)(1)(i)",
-    "government end user in D:1-D:5, (c)(1)(ii)",
-    "non-government end user in D:1/D:5, (c)(1)(iii)",
-    "end-use bar, 740.22(c)(2)",
-    "embargo or sanctions, Part 746",
-    "indeterminate or other",
+/// Which rule decides a US determination for a cyber item (the ACE chart), in legend order.
+/// Restriction categories name the ACE restriction ids of the US datasets.
+pub const ACE_CATEGORIES: [(&str, &str); 10] = [
+    ("free", "no licence needed (Country Chart)"),
+    ("ACE", "ACE authorises"),
+    (
+        "ACE-FAVOURABLE",
+        "ACE via the favourable-treatment carve-out",
+    ),
+    ("GBS", "GBS authorises"),
+    ("ACE-C1I", "ACE barred: E:1/E:2 destination"),
+    ("ACE-C1II", "ACE barred: government end user in D:1–D:5"),
+    (
+        "ACE-C1III",
+        "ACE barred: non-government end user in D:1/D:5",
+    ),
+    ("ACE-C2", "ACE barred: end use against systems' owners"),
+    ("overlay", "embargo or sanctions (Part 746)"),
+    ("other", "indeterminate or other"),
 ];
 
-/// Which ACE category (index into the category labels) decides a US determination, if any.
+/// The [`ACE_CATEGORIES`] index of a US determination; `None` for `not-applicable`.
 pub fn ace_category(
     world: &World,
-    bulk: &Bulk<'_>,
-    det: u32,
+    us: usize,
+    d: &Determination,
     dest: PlaceId,
     user: EndUser,
 ) -> Option<usize> {
-    let d = &bulk.dets[det as usize];
+    let at = |id: &str| ACE_CATEGORIES.iter().position(|c| c.0 == id);
     if d.outcome == Outcome::NotApplicable {
         return None;
     }
-    let us = world.jurisdiction("US")?;
     let regime = &world.regimes[world.jurisdictions[us].regime];
-    let cites: Vec<&str> = d
-        .reasons
-        .iter()
-        .map(|s| world.fact(s.fact).citation.as_str())
-        .collect();
-    let has = |p: &str| cites.iter().any(|c| c.contains(p));
-    if has("15 CFR 746") {
-        return Some(8);
+    let uses = |fact: u32| d.reasons.iter().any(|s| s.fact == fact);
+    if d.outcome != Outcome::Indeterminate && regime.overlays.iter().any(|o| uses(o.fact)) {
+        return at("overlay");
     }
-    if d.outcome == Outcome::Authorised {
-        let id = d
-            .authorisation
-            .map(|a| regime.authorisations[a as usize].id.as_str());
-        if id == Some("GBS") {
-            return Some(3);
+    match d.outcome {
+        Outcome::NotListed | Outcome::NoLicenceRequired => at("free"),
+        Outcome::Authorised => {
+            let id = d
+                .authorisation
+                .and_then(|a| regime.authorisations.get(a as usize))
+                .map(|a| a.id.as_str());
+            if id == Some("GBS") {
+                return at("GBS");
+            }
+            let d15 = ["D1", "D5"]
+                .iter()
+                .any(|g| regime.groups.get(*g).is_some_and(|s| s.sure.contains(dest)));
+            let favourable = matches!(
+                user,
+                EndUser::Financial | EndUser::Insurance | EndUser::Health | EndUser::UsSubsidiary
+            );
+            at(if d15 && favourable {
+                "ACE-FAVOURABLE"
+            } else {
+                "ACE"
+            })
         }
-        let d15 = ["D1", "D5"]
+        Outcome::LicenceRequired | Outcome::Prohibited => {
+            let barred = regime
+                .authorisations
+                .iter()
+                .filter(|a| a.id == "ACE")
+                .flat_map(|a| &a.restrictions)
+                .find(|r| uses(r.fact))
+                .and_then(|r| at(&r.id));
+            barred.or_else(|| at("other"))
+        }
+        _ => at("other"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// CIE L*a*b* (D65) of a linear-RGB colour.
+    fn lab(rgb: [f64; 3]) -> [f64; 3] {
+        let [r, g, b] = rgb;
+        let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.950_47;
+        let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.088_83;
+        let f = |t: f64| {
+            if t > 0.008_856 {
+                t.cbrt()
+            } else {
+                7.787 * t + 16.0 / 116.0
+            }
+        };
+        [
+            116.0 * f(y) - 16.0,
+            500.0 * (f(x) - f(y)),
+            200.0 * (f(y) - f(z)),
+        ]
+    }
+
+    fn linear(c: (u8, u8, u8)) -> [f64; 3] {
+        let l = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.040_45 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        [l(c.0), l(c.1), l(c.2)]
+    }
+
+    /// Machado, Oliveira and Fernandes (2009), severity 1: protanopia, deuteranopia,
+    /// tritanopia, and normal vision.
+    const VISION: [[[f64; 3]; 3]; 4] = [
+        [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]],
+        [
+            [0.152_286, 1.052_583, -0.204_868],
+            [0.114_503, 0.786_281, 0.099_216],
+            [-0.003_882, -0.048_116, 1.051_998],
+        ],
+        [
+            [0.367_322, 0.860_646, -0.227_968],
+            [0.280_085, 0.672_501, 0.047_413],
+            [-0.011_820, 0.042_940, 0.968_881],
+        ],
+        [
+            [1.255_528, -0.076_749, -0.178_779],
+            [-0.078_411, 0.930_809, 0.147_602],
+            [0.004_733, 0.691_367, 0.303_900],
+        ],
+    ];
+
+    fn seen(m: &[[f64; 3]; 3], c: (u8, u8, u8)) -> [f64; 3] {
+        let l = linear(c);
+        let s = |i: usize| (m[i][0] * l[0] + m[i][1] * l[1] + m[i][2] * l[2]).clamp(0.0, 1.0);
+        lab([s(0), s(1), s(2)])
+    }
+
+    fn distance(a: [f64; 3], b: [f64; 3]) -> f64 {
+        ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
+    }
+
+    /// Every pair of outcome colours (and the not-applicable white) stays apart under normal
+    /// vision and each simulated colour-vision deficiency (CIE76 ΔE ≥ 12); prohibited and
+    /// licence-required stay far apart (ΔE ≥ 40).
+    #[test]
+    fn outcome_colours_stay_apart_for_colour_blind_readers() {
+        let mut colours: Vec<(&str, (u8, u8, u8))> = OUTCOMES
             .iter()
-            .any(|g| regime.groups.get(*g).is_some_and(|s| s.sure.contains(dest)));
-        let favourable = matches!(
-            user,
-            EndUser::Financial | EndUser::Insurance | EndUser::Health | EndUser::UsSubsidiary
-        );
-        return Some(if d15 && favourable { 2 } else { 1 });
+            .map(|o| o.as_str())
+            .zip(OUTCOME_COLOURS)
+            .collect();
+        colours.push(("not-applicable", palette::NOT_APPLICABLE));
+        for m in &VISION {
+            for (i, a) in colours.iter().enumerate() {
+                for b in &colours[i + 1..] {
+                    let d = distance(seen(m, a.1), seen(m, b.1));
+                    assert!(d >= 12.0, "{} and {}: ΔE {d:.1}", a.0, b.0);
+                    if [a.0, b.0] == ["licence-required", "prohibited"] {
+                        assert!(d >= 40.0, "prohibited vs licence-required: ΔE {d:.1}");
+                    }
+                }
+            }
+        }
     }
-    if matches!(d.outcome, Outcome::NotListed | Outcome::NoLicenceRequired) {
-        return Some(0);
-    }
-    if has("740.22(c)(1)(i)") && !has("740.22(c)(1)(ii)") && !has("740.22(c)(1)(iii)") {
-        return Some(4);
-    }
-    if has("740.22(c)(1)(iii)") {
-        return Some(6);
-    }
-    if has("740.22(c)(1)(ii)") {
-        return Some(5);
-    }
-    if has("740.22(c)(2)") {
-        return Some(7);
-    }
-    Some(9)
-}
-
-/// Scenario cell index within one item of a matrix: (destination position, end user, end use).
-pub fn cell_index(dest_pos: usize, user: usize, usage: usize) -> usize {
-    (dest_pos * EndUser::VALUES.len() + user) * EndUse::VALUES.len() + usage
-}
-
-/// Comparison of two outcomes, for divergence tables.
-pub fn compare(a: Outcome, baseline: Outcome) -> Comparison {
-    Comparison::of(a, baseline)
 }

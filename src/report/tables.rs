@@ -1,17 +1,25 @@
-//! The data behind every figure, as CSV and Parquet.
+//! The data behind every figure and finding, as CSV and Parquet (`tables/`). The Method
+//! section of the report defines each column; a test recomputes the summary from these files.
 
 use polars::prelude::*;
 
-use crate::engine::World;
 use crate::error::{Error, Result};
-use crate::model::EndUser;
-use crate::report::model::{ACE_CATEGORIES, folded};
-use crate::report::{Figures, File};
+use crate::model::{EndUse, EndUser};
+use crate::report::File;
+use crate::report::divergences::Divergence;
+use crate::report::findings::{Finding, Metrics};
+use crate::report::grid::Grid;
+use crate::report::history::{History, ITEMS};
+use crate::report::regimes::RegimeRow;
 
-struct Table {
-    name: &'static str,
-    columns: Vec<&'static str>,
-    rows: Vec<Vec<String>>,
+/// A table: name, columns, rows of cells.
+pub(crate) struct Table {
+    /// File stem under `tables/`.
+    pub name: &'static str,
+    /// Column names.
+    pub columns: Vec<String>,
+    /// Rows.
+    pub rows: Vec<Vec<String>>,
 }
 
 fn csv_bytes(t: &Table) -> Result<Vec<u8>> {
@@ -31,6 +39,8 @@ fn csv_bytes(t: &Table) -> Result<Vec<u8>> {
     })
 }
 
+/// Parquet with numeric columns typed: a column whose every cell is an integer is `u64`, one
+/// whose every cell is a number is `f64`, the rest text.
 fn parquet_bytes(t: &Table) -> Result<Vec<u8>> {
     let err = |e: PolarsError| Error::Output {
         format: "parquet",
@@ -42,7 +52,13 @@ fn parquet_bytes(t: &Table) -> Result<Vec<u8>> {
         .enumerate()
         .map(|(i, name)| {
             let v: Vec<&str> = t.rows.iter().map(|r| r[i].as_str()).collect();
-            Column::new((*name).into(), v)
+            let ints: Option<Vec<u64>> = v.iter().map(|s| s.parse().ok()).collect();
+            let floats: Option<Vec<f64>> = v.iter().map(|s| s.parse().ok()).collect();
+            match (ints, floats) {
+                (Some(n), _) if !v.is_empty() => Column::new(name.as_str().into(), n),
+                (_, Some(x)) if !v.is_empty() => Column::new(name.as_str().into(), x),
+                _ => Column::new(name.as_str().into(), v),
+            }
         })
         .collect();
     let mut df = DataFrame::new(t.rows.len(), cols).map_err(err)?;
@@ -51,201 +67,293 @@ fn parquet_bytes(t: &Table) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-fn f(x: f64) -> String {
-    format!("{x:.4}")
+fn cols(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| n.to_string()).collect()
 }
 
-pub fn files(world: &World, fig: &Figures) -> Result<Vec<File>> {
-    let mut tables = Vec::new();
-    // Outcomes behind the heatmaps (long format).
-    let mut rows = Vec::new();
-    for (i, &item) in fig.items.iter().enumerate() {
-        for (r, &p) in fig.rows.rows.iter().enumerate() {
-            let group = fig
-                .rows
-                .groups
-                .iter()
-                .find(|(_, a, b)| (*a..=*b).contains(&r))
-                .map(|g| g.0.clone())
-                .unwrap_or_default();
-            for c in &fig.columns {
-                rows.push(vec![
-                    world.catalogue().get(item).code.clone(),
-                    world.places().code(p).to_string(),
-                    group.clone(),
+/// A share with four decimals, or empty where undefined.
+fn f(x: Option<f64>) -> String {
+    x.map(|v| format!("{v:.4}")).unwrap_or_default()
+}
+
+/// Everything the tables are made from.
+pub(crate) struct Inputs<'a> {
+    /// The grid.
+    pub grid: &'a Grid<'a>,
+    /// Its metrics.
+    pub metrics: &'a Metrics,
+    /// Year-by-year shares.
+    pub history: &'a History,
+    /// Key findings.
+    pub findings: &'a [Finding],
+    /// Divergence rows.
+    pub divergences: &'a [Divergence],
+    /// Regime comparison rows.
+    pub regimes: &'a [RegimeRow],
+    /// Numbered timeline events.
+    pub events: &'a [(usize, String, String, String, String)],
+    /// Spyware vendors on the Entity List.
+    pub vendors: &'a [(String, String, String, String)],
+    /// The catch-all finding's cells: destination, EU outcome, US outcome.
+    pub catch_all: &'a [(String, String, String)],
+}
+
+/// Every table.
+pub(crate) fn tables(x: &Inputs<'_>) -> Vec<Table> {
+    let grid = x.grid;
+    let world = grid.world;
+    let members = |c: &crate::report::model::Column| {
+        c.members
+            .iter()
+            .map(|&j| world.jurisdictions[j].code.clone())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut out = Vec::new();
+    out.push(Table {
+        name: "metrics",
+        columns: cols(&[
+            "column",
+            "members",
+            "applicable",
+            "established",
+            "same",
+            "stricter",
+            "looser",
+            "coverage",
+            "agreement",
+            "stricter_share",
+            "looser_share",
+            "ranked",
+        ]),
+        rows: grid
+            .columns
+            .iter()
+            .zip(&x.metrics.vs_us)
+            .map(|(c, t)| {
+                vec![
                     c.label.clone(),
-                    c.members
-                        .iter()
-                        .map(|&j| world.jurisdictions[j].code.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    folded(c, &fig.juris, &fig.slices[i], r)
-                        .as_str()
-                        .to_string(),
+                    members(c),
+                    t.applicable.to_string(),
+                    t.established().to_string(),
+                    t.same.to_string(),
+                    t.stricter.to_string(),
+                    t.looser.to_string(),
+                    f(t.coverage()),
+                    f(t.agreement()),
+                    f(t.stricter_share()),
+                    f(t.looser_share()),
+                    t.ranked().to_string(),
+                ]
+            })
+            .collect(),
+    });
+    let mut pairwise = Vec::new();
+    for (a, ca) in grid.columns.iter().enumerate() {
+        for (b, cb) in grid.columns.iter().enumerate() {
+            let t = &x.metrics.pairwise[a][b];
+            pairwise.push(vec![
+                ca.label.clone(),
+                cb.label.clone(),
+                t.applicable.to_string(),
+                t.established().to_string(),
+                t.same.to_string(),
+                f(t.coverage()),
+                f(t.agreement()),
+            ]);
+        }
+    }
+    out.push(Table {
+        name: "pairwise",
+        columns: cols(&[
+            "a",
+            "b",
+            "applicable",
+            "established",
+            "same",
+            "coverage",
+            "agreement",
+        ]),
+        rows: pairwise,
+    });
+    let mut columns = cols(&["item", "destination", "group"]);
+    columns.extend(grid.columns.iter().map(|c| c.label.clone()));
+    let mut outcomes = Vec::new();
+    for i in 0..grid.items.len() {
+        for (g, first, last) in &grid.rows.groups {
+            for &p in &grid.rows.rows[*first..=*last] {
+                let mut row = vec![
+                    grid.code(i).to_string(),
+                    world.places().code(p).to_string(),
+                    g.clone(),
+                ];
+                for c in &grid.columns {
+                    let o = grid.column_outcome(c, i, p, EndUser::Commercial, EndUse::Unspecified);
+                    row.push(o.as_str().to_string());
+                }
+                outcomes.push(row);
+            }
+        }
+    }
+    out.push(Table {
+        name: "outcomes",
+        columns,
+        rows: outcomes,
+    });
+    let mut history = Vec::new();
+    for (k, item) in ITEMS.iter().enumerate() {
+        for (l, lane) in x.history.lanes.iter().enumerate() {
+            for (d, s) in x.history.days.iter().zip(&x.history.cells[k][l]) {
+                history.push(vec![
+                    item.to_string(),
+                    lane.label.clone(),
+                    members(lane),
+                    d.to_string(),
+                    s.applicable.to_string(),
+                    s.licence.to_string(),
+                    s.indeterminate.to_string(),
+                    f(s.value()),
                 ]);
             }
         }
     }
-    tables.push(Table {
-        name: "outcomes",
-        columns: vec![
+    out.push(Table {
+        name: "history",
+        columns: cols(&[
             "item",
-            "destination",
-            "destination_group",
-            "column",
-            "jurisdictions",
-            "outcome",
-        ],
-        rows,
+            "lane",
+            "members",
+            "as_of",
+            "applicable",
+            "licence",
+            "indeterminate",
+            "share",
+        ]),
+        rows: history,
     });
-    tables.push(Table {
-        name: "alignment",
-        columns: crate::analysis::align::COLUMNS.to_vec(),
-        rows: fig.align.iter().map(|r| r.cells()).collect(),
-    });
-    let mut rows = Vec::new();
-    for (a, ca) in fig.columns.iter().enumerate() {
-        for (b, cb) in fig.columns.iter().enumerate() {
-            rows.push(vec![
-                ca.label.clone(),
-                cb.label.clone(),
-                fig.pairwise[a][b].map(f).unwrap_or_default(),
-            ]);
-        }
-    }
-    tables.push(Table {
-        name: "pairwise",
-        columns: vec!["a", "b", "agreement"],
-        rows,
-    });
-    let mut rows = Vec::new();
-    for (u, counts) in fig.ace.iter().enumerate() {
-        for (c, n) in counts.iter().enumerate() {
-            rows.push(vec![
-                EndUser::VALUES[u].as_str().to_string(),
-                ACE_CATEGORIES[c].to_string(),
-                n.to_string(),
-            ]);
-        }
-    }
-    tables.push(Table {
-        name: "ace-restrictions",
-        columns: vec!["end_user", "deciding_rule", "cases"],
-        rows,
-    });
-    let t = crate::report::doc::timeline(world, fig, "");
-    let mut rows = Vec::new();
-    for e in &world.data.wa_list.history {
-        rows.push(vec![
-            "Wassenaar".into(),
-            e.date.clone(),
-            "wa".into(),
-            e.event.clone(),
-            e.source.clone(),
-            String::new(),
-        ]);
-    }
-    for r in &world.regimes {
-        for m in &r.meta.milestones {
-            rows.push(vec![
-                r.meta.name.clone(),
-                m.date.clone(),
-                m.kind.clone(),
-                m.event.clone(),
-                m.source.clone(),
-                m.confidence.clone().unwrap_or_else(|| "primary".into()),
-            ]);
-        }
-    }
-    let _ = t;
-    tables.push(Table {
+    out.push(Table {
         name: "timeline",
-        columns: vec!["lane", "date", "kind", "event", "source", "confidence"],
-        rows,
+        columns: cols(&["number", "date", "lane", "event", "source"]),
+        rows: x
+            .events
+            .iter()
+            .map(|(n, d, l, e, s)| vec![n.to_string(), d.clone(), l.clone(), e.clone(), s.clone()])
+            .collect(),
     });
-    tables.push(Table {
+    out.push(Table {
         name: "divergences",
-        columns: vec![
+        columns: cols(&[
             "item",
             "column",
-            "destination",
             "direction",
+            "destinations",
             "us_outcome",
-            "us_authorisation",
+            "us_confidence",
             "us_reasons",
             "us_citations",
-            "outcome",
-            "authorisation",
-            "reasons",
-            "citations",
-            "confidence",
-        ],
-        rows: fig
+            "other_outcome",
+            "other_confidence",
+            "other_reasons",
+            "other_citations",
+        ]),
+        rows: x
             .divergences
             .iter()
             .map(|d| {
                 vec![
                     d.item.clone(),
                     d.column.clone(),
-                    d.destination.clone(),
                     d.direction.as_str().to_string(),
-                    d.us.outcome.clone(),
-                    d.us.authorisation.clone(),
+                    d.destinations.join(" "),
+                    d.us.words(),
+                    d.us.confidence.as_str().to_string(),
                     d.us.reasons.clone(),
                     d.us.citations.clone(),
-                    d.other.outcome.clone(),
-                    d.other.authorisation.clone(),
+                    d.other.words(),
+                    d.other.confidence.as_str().to_string(),
                     d.other.reasons.clone(),
                     d.other.citations.clone(),
-                    d.other.confidence.clone(),
                 ]
             })
             .collect(),
     });
-    tables.push(Table {
-        name: "jurisdictions",
-        columns: vec![
-            "code",
-            "name",
-            "regime",
-            "list_version",
-            "list_date",
+    out.push(Table {
+        name: "regimes",
+        columns: cols(&[
+            "column",
+            "members",
+            "list",
             "wa_year",
             "confidence",
-            "gaps",
-        ],
-        rows: world
-            .jurisdictions
+            "intra_bloc",
+            "authorisations",
+            "end_user_limits",
+            "catch_alls",
+            "human_rights",
+            "surveillance_sanctions",
+        ]),
+        rows: x
+            .regimes
             .iter()
-            .map(|j| {
-                let m = &world.regimes[j.regime].meta;
+            .map(|r| {
                 vec![
-                    j.code.clone(),
-                    j.meta.name.clone(),
-                    world.regimes[j.regime].id.clone(),
-                    m.list_version.clone(),
-                    m.list_date.to_string(),
-                    m.wa_year.map(|y| y.to_string()).unwrap_or_default(),
-                    j.meta.confidence.as_str().to_string(),
-                    m.gaps
-                        .iter()
-                        .map(|g| g.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(";"),
+                    r.label.clone(),
+                    r.members.clone(),
+                    r.list.clone(),
+                    r.wa_year.clone(),
+                    r.confidence.clone(),
+                    r.intra_bloc.clone(),
+                    r.authorisations.clone(),
+                    r.end_user_limits.clone(),
+                    r.catch_alls.join("; "),
+                    r.human_rights.clone(),
+                    r.sanctions.clone(),
                 ]
             })
             .collect(),
     });
-    let mut out = Vec::new();
-    for t in &tables {
-        out.push(File {
+    out.push(Table {
+        name: "vendors",
+        columns: cols(&["name", "countries", "listed_on", "notice"]),
+        rows: x
+            .vendors
+            .iter()
+            .map(|(a, b, c, d)| vec![a.clone(), b.clone(), c.clone(), d.clone()])
+            .collect(),
+    });
+    out.push(Table {
+        name: "catch-all",
+        columns: cols(&["destination", "eu_outcome", "us_outcome"]),
+        rows: x
+            .catch_all
+            .iter()
+            .map(|(a, b, c)| vec![a.clone(), b.clone(), c.clone()])
+            .collect(),
+    });
+    out.push(Table {
+        name: "findings",
+        columns: cols(&["id", "title", "text"]),
+        rows: x
+            .findings
+            .iter()
+            .map(|f| vec![f.id.to_string(), f.title.clone(), f.text.clone()])
+            .collect(),
+    });
+    out
+}
+
+/// CSV and Parquet files of every table.
+pub(crate) fn files(tables: &[Table]) -> Result<Vec<File>> {
+    let mut files = Vec::new();
+    for t in tables {
+        files.push(File {
             path: format!("tables/{}.csv", t.name),
             bytes: csv_bytes(t)?,
         });
-        out.push(File {
+        files.push(File {
             path: format!("tables/{}.parquet", t.name),
             bytes: parquet_bytes(t)?,
         });
     }
-    Ok(out)
+    Ok(files)
 }

@@ -28,7 +28,11 @@ fn corrupt(file: &str, edit: impl Fn(String) -> String) -> String {
     let text = std::fs::read_to_string(&path).expect("read");
     std::fs::write(&path, edit(text)).expect("write");
     match World::load(wassenaar::data::Source::Folder(dir.path().to_path_buf())) {
-        Ok(_) => panic!("corrupted {file} was accepted"),
+        // Party lists are read on first use: screening a name must then fail.
+        Ok(w) => match w.screen("probe") {
+            Ok(_) => panic!("corrupted {file} was accepted"),
+            Err(e) => e.to_string(),
+        },
         Err(e) => e.to_string(),
     }
 }
@@ -176,7 +180,10 @@ fn every_dataset_file_is_checked() {
             format!("{}\n{rest}", fields.join(","))
         });
         assert!(e.contains(&rel), "{rel}: {e}");
-        assert!(e.contains("sauce`") || e.contains("column `s"), "{rel}: {e}");
+        assert!(
+            e.contains("sauce`") || e.contains("column `s"),
+            "{rel}: {e}"
+        );
     }
     let mut tomls = Vec::new();
     dataset_files(&root, "toml", &mut tomls);

@@ -133,11 +133,13 @@ pub(super) fn stacked_scene(c: &StackedBars) -> Res<Scene> {
                 &labels[i],
                 label_right,
                 by + BAR / 2.0,
-                F_TICK,
-                TEXT,
-                HAlign::End,
-                VAlign::Middle,
-                false,
+                Style {
+                    font: F_TICK,
+                    color: TEXT,
+                    h: HAlign::End,
+                    v: VAlign::Middle,
+                    vertical: false,
+                },
             )?;
         }
         s.line(vec![(px0, ptop), (px0, pbottom)], AXIS_LINE, 1.0);
@@ -200,11 +202,13 @@ pub(super) fn stacked_scene(c: &StackedBars) -> Res<Scene> {
                 &tick_labels[i],
                 tick_right,
                 ty,
-                F_TICK,
-                TEXT,
-                HAlign::End,
-                VAlign::Middle,
-                false,
+                Style {
+                    font: F_TICK,
+                    color: TEXT,
+                    h: HAlign::End,
+                    v: VAlign::Middle,
+                    vertical: false,
+                },
             )?;
         }
         for (i, row) in c.values.iter().enumerate() {
@@ -223,22 +227,26 @@ pub(super) fn stacked_scene(c: &StackedBars) -> Res<Scene> {
                     &labels[i],
                     cx,
                     pbottom + 4.0,
-                    F_TICK,
-                    TEXT,
-                    HAlign::Middle,
-                    VAlign::Top,
-                    false,
+                    Style {
+                        font: F_TICK,
+                        color: TEXT,
+                        h: HAlign::Middle,
+                        v: VAlign::Top,
+                        vertical: false,
+                    },
                 )?;
             } else {
                 s.text(
                     &labels[i],
                     cx,
                     pbottom + 5.0,
-                    F_TICK,
-                    TEXT,
-                    HAlign::End,
-                    VAlign::Middle,
-                    true,
+                    Style {
+                        font: F_TICK,
+                        color: TEXT,
+                        h: HAlign::End,
+                        v: VAlign::Middle,
+                        vertical: true,
+                    },
                 )?;
             }
         }

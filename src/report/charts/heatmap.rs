@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// Thickness of a confidence mark bar.
+const MARK_BAR: f64 = 3.0;
+
 // ---------------------------------------------------------------------------
 // Heatmap
 // ---------------------------------------------------------------------------
@@ -39,6 +42,35 @@ pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
             }
         }
     }
+    for (what, n_rows, widths) in [
+        (
+            "marks",
+            c.marks.len(),
+            c.marks.iter().map(Vec::len).collect::<Vec<_>>(),
+        ),
+        (
+            "labels",
+            c.labels.len(),
+            c.labels.iter().map(Vec::len).collect(),
+        ),
+    ] {
+        if n_rows != 0 && (n_rows != nrows || widths.iter().any(|&w| w != ncols)) {
+            return Err(invalid(format!(
+                "heatmap: {what} must be empty or {nrows} rows of {ncols}"
+            )));
+        }
+    }
+    if let Some(k) = c
+        .marks
+        .iter()
+        .flatten()
+        .find(|&&k| usize::from(k) > c.mark_labels.len())
+    {
+        return Err(invalid(format!(
+            "heatmap: mark {k} has no legend entry ({} given)",
+            c.mark_labels.len()
+        )));
+    }
     let mut groups: Vec<(String, usize, usize)> = c.row_groups.clone();
     groups.sort_by_key(|g| (g.1, g.2));
     for (i, g) in groups.iter().enumerate() {
@@ -74,14 +106,15 @@ pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
         .map(|l| fit(&clean(l), 160.0, F_TICK))
         .collect::<Res<_>>()?;
     let col_w_max = max_width(&col_labels, F_TICK)?;
-    let wide_cell = (col_w_max + 10.0).max(24.0).ceil();
+    let label_w = max_width(c.labels.iter().flatten(), F_CELL)?;
+    let wide_cell = (col_w_max + 10.0).max(label_w + 8.0).max(24.0).ceil();
     let horizontal_cols = wide_cell * ncols as f64 <= 1100.0;
     let cell_w = if horizontal_cols {
         wide_cell
     } else if ncols <= 60 {
-        24.0
+        24.0_f64.max((label_w + 8.0).ceil())
     } else {
-        18.0
+        18.0_f64.max((label_w + 8.0).ceil())
     };
     let row_h = if nrows <= 120 { 18.0 } else { 16.0 };
     let col_area = if horizontal_cols {
@@ -173,21 +206,84 @@ pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
         let sy = sy.round();
         s.line(vec![(gx0, sy), (grid_right, sy)], RULE, 1.0);
     }
-    // cells
+    // cells: runs of one colour in a row are one rectangle (smaller SVG); the 1 px gaps
+    // between columns are drawn over them afterwards
+    let color_of = |cell: &Option<usize>| match cell {
+        Some(k) => c.categories[*k].color,
+        None => na_color,
+    };
     for (r, row) in c.cells.iter().enumerate() {
-        for (ci, cell) in row.iter().enumerate() {
-            let color = match cell {
-                Some(k) => c.categories[*k].color,
-                None => na_color,
-            };
-            let x0 = gx + ci as f64 * cell_w;
+        let mut ci = 0;
+        while ci < ncols {
+            let color = color_of(&row[ci]);
+            let mut end = ci + 1;
+            while end < ncols && color_of(&row[end]) == color {
+                end += 1;
+            }
             s.rect(
-                x0,
+                gx + ci as f64 * cell_w,
                 row_y[r],
-                x0 + cell_w - 1.0,
+                gx + end as f64 * cell_w - 1.0,
                 row_y[r] + row_h - 1.0,
                 color,
             );
+            ci = end;
+        }
+    }
+    // confidence marks: bars along the cell's bottom (mark 1) or top and bottom (mark 2), in
+    // runs like the fills, before the column gaps cut them into cells
+    for (r, marks) in c.marks.iter().enumerate() {
+        let ink = |ci: usize| contrast_text(color_of(&c.cells[r][ci]));
+        let mut ci = 0;
+        while ci < ncols {
+            let (k, colour) = (marks[ci], ink(ci));
+            let mut end = ci + 1;
+            while end < ncols && marks[end] == k && ink(end) == colour {
+                end += 1;
+            }
+            let (x0, x1) = (gx + ci as f64 * cell_w, gx + end as f64 * cell_w - 1.0);
+            let (top, bottom) = (row_y[r], row_y[r] + row_h - 1.0);
+            if k >= 1 {
+                s.rect(x0, bottom - MARK_BAR, x1, bottom, colour);
+            }
+            if k >= 2 {
+                s.rect(x0, top, x1, top + MARK_BAR, colour);
+            }
+            ci = end;
+        }
+    }
+    let mut block_start = 0;
+    for r in 0..nrows {
+        let last = r + 1 == nrows || group_of_row[r + 1] != group_of_row[r];
+        if last {
+            for ci in 1..ncols {
+                let xb = gx + ci as f64 * cell_w - 1.0;
+                s.rect(
+                    xb,
+                    row_y[block_start],
+                    xb + 1.0,
+                    row_y[r] + row_h - 1.0,
+                    WHITE,
+                );
+            }
+            block_start = r + 1;
+        }
+    }
+    for (r, row) in c.cells.iter().enumerate() {
+        for (ci, cell) in row.iter().enumerate() {
+            let color = color_of(cell);
+            let x0 = gx + ci as f64 * cell_w;
+            let (cx, cy) = (x0 + (cell_w - 1.0) / 2.0, row_y[r] + (row_h - 1.0) / 2.0);
+            if let Some(label) = c.labels.get(r).and_then(|l| l.get(ci)) {
+                let style = Style {
+                    font: F_CELL,
+                    color: contrast_text(color),
+                    h: HAlign::Middle,
+                    v: VAlign::Middle,
+                    vertical: false,
+                };
+                s.text(&clean(label), cx, cy, style)?;
+            }
         }
     }
     // row labels
@@ -196,11 +292,13 @@ pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
             label,
             rl_right,
             row_y[r] + (row_h - 1.0) / 2.0,
-            F_TICK,
-            TEXT,
-            HAlign::End,
-            VAlign::Middle,
-            false,
+            Style {
+                font: F_TICK,
+                color: TEXT,
+                h: HAlign::End,
+                v: VAlign::Middle,
+                vertical: false,
+            },
         )?;
     }
     // group labels and brackets
@@ -212,11 +310,13 @@ pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
                 line,
                 gx0,
                 top + 1.0 + li as f64 * lh(F_GROUP),
-                F_GROUP,
-                TEXT,
-                HAlign::Start,
-                VAlign::Top,
-                false,
+                Style {
+                    font: F_GROUP,
+                    color: TEXT,
+                    h: HAlign::Start,
+                    v: VAlign::Top,
+                    vertical: false,
+                },
             )?;
         }
         let bx = gx0 + group_text_w + 8.0;
@@ -240,22 +340,26 @@ pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
                 label,
                 cx,
                 grid_top - 4.0,
-                F_TICK,
-                TEXT,
-                HAlign::Middle,
-                VAlign::Bottom,
-                false,
+                Style {
+                    font: F_TICK,
+                    color: TEXT,
+                    h: HAlign::Middle,
+                    v: VAlign::Bottom,
+                    vertical: false,
+                },
             )?;
             if repeat_bottom {
                 s.text(
                     label,
                     cx,
                     grid_bottom + 3.0,
-                    F_TICK,
-                    TEXT,
-                    HAlign::Middle,
-                    VAlign::Top,
-                    false,
+                    Style {
+                        font: F_TICK,
+                        color: TEXT,
+                        h: HAlign::Middle,
+                        v: VAlign::Top,
+                        vertical: false,
+                    },
                 )?;
             }
         } else {
@@ -263,22 +367,26 @@ pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
                 label,
                 cx,
                 grid_top - 5.0,
-                F_TICK,
-                TEXT,
-                HAlign::Start,
-                VAlign::Middle,
-                true,
+                Style {
+                    font: F_TICK,
+                    color: TEXT,
+                    h: HAlign::Start,
+                    v: VAlign::Middle,
+                    vertical: true,
+                },
             )?;
             if repeat_bottom {
                 s.text(
                     label,
                     cx,
                     grid_bottom + 4.0,
-                    F_TICK,
-                    TEXT,
-                    HAlign::End,
-                    VAlign::Middle,
-                    true,
+                    Style {
+                        font: F_TICK,
+                        color: TEXT,
+                        h: HAlign::End,
+                        v: VAlign::Middle,
+                        vertical: true,
+                    },
                 )?;
             }
         }
@@ -307,5 +415,13 @@ pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
             label: "not applicable".into(),
         });
     }
-    compose(&c.title, &legend, s, &[], &c.source)
+    for (k, label) in c.mark_labels.iter().enumerate() {
+        if c.marks.iter().flatten().any(|&m| usize::from(m) == k + 1) {
+            legend.push(LegendEntry {
+                swatch: Swatch::CellMark(k as u8 + 1),
+                label: label.clone(),
+            });
+        }
+    }
+    compose(&c.title, &legend, s, &c.notes, &c.source)
 }

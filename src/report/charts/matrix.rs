@@ -34,20 +34,6 @@ fn seq_color(v: f64) -> Rgb {
     (mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
-/// Text colour with enough contrast on `bg`.
-fn contrast_text(bg: Rgb) -> Rgb {
-    let lin = |c: u8| {
-        let c = f64::from(c) / 255.0;
-        if c <= 0.040_45 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    let l = 0.2126 * lin(bg.0) + 0.7152 * lin(bg.1) + 0.0722 * lin(bg.2);
-    if l < 0.22 { WHITE } else { TEXT }
-}
-
 pub(super) fn matrix_scene(c: &MatrixChart) -> Res<Scene> {
     let n = c.labels.len();
     if n == 0 {
@@ -96,11 +82,13 @@ pub(super) fn matrix_scene(c: &MatrixChart) -> Res<Scene> {
                 &label,
                 x0 + (cs - 1.0) / 2.0,
                 y0 + (cs - 1.0) / 2.0,
-                F_CELL,
-                contrast_text(bg),
-                HAlign::Middle,
-                VAlign::Middle,
-                false,
+                Style {
+                    font: F_CELL,
+                    color: contrast_text(bg),
+                    h: HAlign::Middle,
+                    v: VAlign::Middle,
+                    vertical: false,
+                },
             )?;
         }
     }
@@ -110,33 +98,39 @@ pub(super) fn matrix_scene(c: &MatrixChart) -> Res<Scene> {
             label,
             rl_right,
             grid_top + mid,
-            F_TICK,
-            TEXT,
-            HAlign::End,
-            VAlign::Middle,
-            false,
+            Style {
+                font: F_TICK,
+                color: TEXT,
+                h: HAlign::End,
+                v: VAlign::Middle,
+                vertical: false,
+            },
         )?;
         if horizontal_cols {
             s.text(
                 label,
                 gx + mid,
                 grid_top - 4.0,
-                F_TICK,
-                TEXT,
-                HAlign::Middle,
-                VAlign::Bottom,
-                false,
+                Style {
+                    font: F_TICK,
+                    color: TEXT,
+                    h: HAlign::Middle,
+                    v: VAlign::Bottom,
+                    vertical: false,
+                },
             )?;
         } else {
             s.text(
                 label,
                 gx + mid,
                 grid_top - 5.0,
-                F_TICK,
-                TEXT,
-                HAlign::Start,
-                VAlign::Middle,
-                true,
+                Style {
+                    font: F_TICK,
+                    color: TEXT,
+                    h: HAlign::Start,
+                    v: VAlign::Middle,
+                    vertical: true,
+                },
             )?;
         }
     }
@@ -174,11 +168,13 @@ pub(super) fn matrix_scene(c: &MatrixChart) -> Res<Scene> {
             &t,
             cbx + CBW + 7.0,
             ty,
-            F_TICK,
-            TEXT,
-            HAlign::Start,
-            VAlign::Middle,
-            false,
+            Style {
+                font: F_TICK,
+                color: TEXT,
+                h: HAlign::Start,
+                v: VAlign::Middle,
+                vertical: false,
+            },
         )?;
         right = right.max(cbx + CBW + 7.0 + text_width(&t, F_TICK)?);
     }
@@ -190,11 +186,13 @@ pub(super) fn matrix_scene(c: &MatrixChart) -> Res<Scene> {
             "n/a",
             cbx + CBW + 7.0,
             y + 7.0,
-            F_TICK,
-            TEXT,
-            HAlign::Start,
-            VAlign::Middle,
-            false,
+            Style {
+                font: F_TICK,
+                color: TEXT,
+                h: HAlign::Start,
+                v: VAlign::Middle,
+                vertical: false,
+            },
         )?;
         right = right.max(cbx + CBW + 7.0 + text_width("n/a", F_TICK)?);
         bottom = bottom.max(y + 16.0);

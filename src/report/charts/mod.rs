@@ -28,8 +28,8 @@
 //!   line under every chart. Labels never overlap: row and column pitches are
 //!   fixed from the font size, column labels are turned to read upwards when
 //!   they are wider than a cell, and label areas are as wide as the longest
-//!   label. PNG output is rendered at [`PNG_SCALE`]× for sharp printing
-//!   (`*_png_scaled` to choose another scale).
+//!   label. PNG output is rendered at a scale the caller chooses
+//!   ([`Chart::png_scaled`]).
 //!
 //! Size limits: a chart may be at most [`MAX_SIDE`] CSS px in either
 //! direction (about 980 heatmap rows, 880 heatmap columns or 700 horizontal
@@ -96,6 +96,16 @@ pub struct Heatmap {
     pub cells: Vec<Vec<Option<usize>>>,
     /// Categories.
     pub categories: Vec<Category>,
+    /// Per-cell marks (empty: none): 0 none, `k` = the `k`-th entry of `mark_labels`
+    /// (1: a bar along the cell's bottom, 2: bars along top and bottom), drawn in black or
+    /// white for contrast.
+    pub marks: Vec<Vec<u8>>,
+    /// Legend text of each mark.
+    pub mark_labels: Vec<String>,
+    /// Per-cell text (empty: none), centred in the cell; cells widen to fit it.
+    pub labels: Vec<Vec<String>>,
+    /// Notes under the chart, before the source line.
+    pub notes: Vec<String>,
     /// Source line under the chart.
     pub source: String,
 }
@@ -164,6 +174,12 @@ pub struct Timeline {
     pub categories: Vec<Category>,
     /// X range in years.
     pub x_range: (f64, f64),
+    /// Bars behind the events: (lane, from year, to year).
+    pub spans: Vec<(usize, f64, f64)>,
+    /// Legend text of the bars.
+    pub span_label: String,
+    /// Notes under the chart, before the source line (e.g. the events' full texts).
+    pub notes: Vec<String>,
     /// Source line under the chart.
     pub source: String,
 }
@@ -200,99 +216,65 @@ pub mod palette {
     pub const SKY_BLUE: (u8, u8, u8) = (86, 180, 233);
     /// Okabe–Ito bluish green.
     pub const BLUISH_GREEN: (u8, u8, u8) = (0, 158, 115);
-    /// Okabe–Ito yellow.
-    pub const YELLOW: (u8, u8, u8) = (240, 228, 66);
-    /// Okabe–Ito blue.
-    pub const BLUE: (u8, u8, u8) = (0, 114, 178);
-    /// Okabe–Ito vermillion.
-    pub const VERMILLION: (u8, u8, u8) = (213, 94, 0);
     /// Okabe–Ito reddish purple.
     pub const REDDISH_PURPLE: (u8, u8, u8) = (204, 121, 167);
-    /// The eight Okabe–Ito colours in their customary order.
-    pub const OKABE_ITO: [(u8, u8, u8); 8] = [
-        BLACK,
-        ORANGE,
-        SKY_BLUE,
-        BLUISH_GREEN,
-        YELLOW,
-        BLUE,
-        VERMILLION,
-        REDDISH_PURPLE,
-    ];
-    /// Light grey used for empty / not-applicable cells.
-    pub const NOT_APPLICABLE: (u8, u8, u8) = (221, 221, 221);
+    /// White for empty / not-applicable cells (outlined in legends).
+    pub const NOT_APPLICABLE: (u8, u8, u8) = (255, 255, 255);
 }
 
 // ---------------------------------------------------------------------------
 // Public rendering functions
 // ---------------------------------------------------------------------------
 
-/// Scale factor of the `*_png` functions (2 = "retina"/print quality; the
-/// layout is in CSS pixels, so a PNG is `PNG_SCALE` times the SVG size).
-pub const PNG_SCALE: f64 = 2.0;
 /// Largest chart side in CSS pixels.
 pub const MAX_SIDE: f64 = 16_000.0;
 /// Largest PNG, in pixels (width × height after scaling; 64 M ≈ 192 MB RGB).
 pub const MAX_PNG_PIXELS: f64 = 64_000_000.0;
 
-/// Renders a heatmap as an SVG document.
-pub fn heatmap_svg(c: &Heatmap) -> Result<String, ChartError> {
-    ensure_fonts()?;
-    to_svg(&heatmap_scene(c)?)
-}
-/// Renders a heatmap as PNG bytes at [`PNG_SCALE`].
-pub fn heatmap_png(c: &Heatmap) -> Result<Vec<u8>, ChartError> {
-    heatmap_png_scaled(c, PNG_SCALE)
-}
-/// Renders a heatmap as PNG bytes at the given scale (1.0 = SVG size).
-pub fn heatmap_png_scaled(c: &Heatmap, scale: f64) -> Result<Vec<u8>, ChartError> {
-    ensure_fonts()?;
-    to_png(&heatmap_scene(c)?, scale)
+/// A chart: laid out once into a scene, then drawn as SVG or PNG by the shared painter.
+pub(crate) trait Chart {
+    /// Lays the chart out in CSS pixels.
+    fn scene(&self) -> Res<Scene>;
+
+    /// The chart as an SVG document.
+    fn svg(&self) -> Res<String> {
+        ensure_fonts()?;
+        to_svg(&self.scene()?)
+    }
+
+    /// The chart as PNG bytes at the given scale (1.0 = SVG size).
+    fn png_scaled(&self, scale: f64) -> Res<Vec<u8>> {
+        ensure_fonts()?;
+        to_png(&self.scene()?, scale)
+    }
 }
 
-/// Renders stacked bars as an SVG document.
-pub fn stacked_svg(c: &StackedBars) -> Result<String, ChartError> {
-    ensure_fonts()?;
-    to_svg(&stacked_scene(c)?)
-}
-/// Renders stacked bars as PNG bytes at [`PNG_SCALE`].
-pub fn stacked_png(c: &StackedBars) -> Result<Vec<u8>, ChartError> {
-    stacked_png_scaled(c, PNG_SCALE)
-}
-/// Renders stacked bars as PNG bytes at the given scale (1.0 = SVG size).
-pub fn stacked_png_scaled(c: &StackedBars, scale: f64) -> Result<Vec<u8>, ChartError> {
-    ensure_fonts()?;
-    to_png(&stacked_scene(c)?, scale)
+impl Chart for Heatmap {
+    fn scene(&self) -> Res<Scene> {
+        ensure_fonts()?;
+        heatmap_scene(self)
+    }
 }
 
-/// Renders a value matrix as an SVG document.
-pub fn matrix_svg(c: &MatrixChart) -> Result<String, ChartError> {
-    ensure_fonts()?;
-    to_svg(&matrix_scene(c)?)
-}
-/// Renders a value matrix as PNG bytes at [`PNG_SCALE`].
-pub fn matrix_png(c: &MatrixChart) -> Result<Vec<u8>, ChartError> {
-    matrix_png_scaled(c, PNG_SCALE)
-}
-/// Renders a value matrix as PNG bytes at the given scale (1.0 = SVG size).
-pub fn matrix_png_scaled(c: &MatrixChart, scale: f64) -> Result<Vec<u8>, ChartError> {
-    ensure_fonts()?;
-    to_png(&matrix_scene(c)?, scale)
+impl Chart for StackedBars {
+    fn scene(&self) -> Res<Scene> {
+        ensure_fonts()?;
+        stacked_scene(self)
+    }
 }
 
-/// Renders a timeline as an SVG document.
-pub fn timeline_svg(c: &Timeline) -> Result<String, ChartError> {
-    ensure_fonts()?;
-    to_svg(&timeline_scene(c)?)
+impl Chart for MatrixChart {
+    fn scene(&self) -> Res<Scene> {
+        ensure_fonts()?;
+        matrix_scene(self)
+    }
 }
-/// Renders a timeline as PNG bytes at [`PNG_SCALE`].
-pub fn timeline_png(c: &Timeline) -> Result<Vec<u8>, ChartError> {
-    timeline_png_scaled(c, PNG_SCALE)
-}
-/// Renders a timeline as PNG bytes at the given scale (1.0 = SVG size).
-pub fn timeline_png_scaled(c: &Timeline, scale: f64) -> Result<Vec<u8>, ChartError> {
-    ensure_fonts()?;
-    to_png(&timeline_scene(c)?, scale)
+
+impl Chart for Timeline {
+    fn scene(&self) -> Res<Scene> {
+        ensure_fonts()?;
+        timeline_scene(self)
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -551,6 +533,17 @@ enum VAlign {
     Bottom,
 }
 
+/// How a line of text is drawn: face, colour, anchoring, direction.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Style {
+    font: Font,
+    color: Rgb,
+    h: HAlign,
+    v: VAlign,
+    /// Reads bottom to top.
+    vertical: bool,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 struct TextItem {
     text: String,
@@ -626,7 +619,7 @@ enum Item {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
-struct Scene {
+pub(crate) struct Scene {
     w: f64,
     h: f64,
     items: Vec<Item>,
@@ -639,22 +632,26 @@ impl Scene {
             label,
             x,
             pbottom + 4.0,
-            F_TICK,
-            TEXT,
-            HAlign::Middle,
-            VAlign::Top,
-            false,
+            Style {
+                font: F_TICK,
+                color: TEXT,
+                h: HAlign::Middle,
+                v: VAlign::Top,
+                vertical: false,
+            },
         )?;
         if top {
             self.text(
                 label,
                 x,
                 ptop - 4.0,
-                F_TICK,
-                TEXT,
-                HAlign::Middle,
-                VAlign::Bottom,
-                false,
+                Style {
+                    font: F_TICK,
+                    color: TEXT,
+                    h: HAlign::Middle,
+                    v: VAlign::Bottom,
+                    vertical: false,
+                },
             )?;
         }
         Ok(())
@@ -682,31 +679,21 @@ impl Scene {
         });
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn text(
-        &mut self,
-        text: &str,
-        x: f64,
-        y: f64,
-        font: Font,
-        color: Rgb,
-        h: HAlign,
-        v: VAlign,
-        vertical: bool,
-    ) -> Res<()> {
+    /// Places one line of text anchored at (x, y).
+    fn text(&mut self, text: &str, x: f64, y: f64, style: Style) -> Res<()> {
         if text.is_empty() {
             return Ok(());
         }
-        let width = text_width(text, font)?;
+        let width = text_width(text, style.font)?;
         self.items.push(Item::Text(TextItem {
             text: text.to_string(),
             x,
             y,
-            font,
-            color,
-            h,
-            v,
-            vertical,
+            font: style.font,
+            color: style.color,
+            h: style.h,
+            v: style.v,
+            vertical: style.vertical,
             width,
         }));
         Ok(())
@@ -844,6 +831,20 @@ fn marker(s: &mut Scene, shape: Shape, cx: f64, cy: f64, r: f64, fill: Rgb) {
     s.items.push(item);
 }
 
+/// Black or white, whichever reads better on `bg` (relative luminance).
+fn contrast_text(bg: Rgb) -> Rgb {
+    let lin = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.040_45 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let l = 0.2126 * lin(bg.0) + 0.7152 * lin(bg.1) + 0.0722 * lin(bg.2);
+    if l < 0.22 { WHITE } else { TEXT }
+}
+
 // ---------------------------------------------------------------------------
 // Common frame: title, legend, body, note and source
 // ---------------------------------------------------------------------------
@@ -852,6 +853,8 @@ fn marker(s: &mut Scene, shape: Shape, cx: f64, cy: f64, r: f64, fill: Rgb) {
 enum Swatch {
     Box(Rgb),
     Marker(Shape, Rgb),
+    /// A heatmap cell mark (1: bottom bar, 2: top and bottom bars) on a white box.
+    CellMark(u8),
 }
 
 struct LegendEntry {
@@ -877,16 +880,25 @@ fn legend_block(s: &mut Scene, entries: &[LegendEntry], x0: f64, y0: f64, max_w:
         match e.swatch {
             Swatch::Box(c) => s.outlined_rect(x, cy - 7.0, x + SW, cy + 7.0, c, RULE),
             Swatch::Marker(shape, c) => marker(s, shape, x + SW / 2.0, cy, 5.5, c),
+            Swatch::CellMark(k) => {
+                s.outlined_rect(x, cy - 7.0, x + SW, cy + 7.0, WHITE, RULE);
+                s.rect(x + 1.0, cy + 3.0, x + SW - 1.0, cy + 6.0, TEXT);
+                if k >= 2 {
+                    s.rect(x + 1.0, cy - 6.0, x + SW - 1.0, cy - 3.0, TEXT);
+                }
+            }
         }
         s.text(
             &label,
             x + SW + GAP,
             cy,
-            F_LEGEND,
-            TEXT,
-            HAlign::Start,
-            VAlign::Middle,
-            false,
+            Style {
+                font: F_LEGEND,
+                color: TEXT,
+                h: HAlign::Start,
+                v: VAlign::Middle,
+                vertical: false,
+            },
         )?;
         x += w + SEP;
     }
@@ -918,11 +930,13 @@ fn compose(
             &line,
             MARGIN,
             y,
-            F_TITLE,
-            TEXT,
-            HAlign::Start,
-            VAlign::Top,
-            false,
+            Style {
+                font: F_TITLE,
+                color: TEXT,
+                h: HAlign::Start,
+                v: VAlign::Top,
+                vertical: false,
+            },
         )?;
         y += lh(F_TITLE);
     }
@@ -949,11 +963,13 @@ fn compose(
                 &line,
                 MARGIN,
                 y,
-                F_SOURCE,
-                MUTED,
-                HAlign::Start,
-                VAlign::Top,
-                false,
+                Style {
+                    font: F_SOURCE,
+                    color: MUTED,
+                    h: HAlign::Start,
+                    v: VAlign::Top,
+                    vertical: false,
+                },
             )?;
             y += lh(F_SOURCE);
         }
@@ -983,11 +999,13 @@ fn vertical_title(
         &t,
         x,
         centre,
-        F_AXIS,
-        TEXT,
-        HAlign::Middle,
-        VAlign::Top,
-        true,
+        Style {
+            font: F_AXIS,
+            color: TEXT,
+            h: HAlign::Middle,
+            v: VAlign::Top,
+            vertical: true,
+        },
     )
 }
 
@@ -1010,11 +1028,13 @@ fn horizontal_title(
             &line,
             x0,
             yy,
-            F_AXIS,
-            TEXT,
-            HAlign::Start,
-            VAlign::Top,
-            false,
+            Style {
+                font: F_AXIS,
+                color: TEXT,
+                h: HAlign::Start,
+                v: VAlign::Top,
+                vertical: false,
+            },
         )?;
         right = right.max(x0 + w);
         yy += lh(F_AXIS);

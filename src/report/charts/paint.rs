@@ -221,7 +221,10 @@ pub(super) fn to_svg(scene: &Scene) -> Res<String> {
         paint(&root, scene, Target::Svg, 1.0)?;
         root.present().map_err(draw_err)?;
     }
-    Ok(out)
+    // Attributes that restate SVG defaults.
+    Ok(out
+        .replace(" opacity=\"1\"", "")
+        .replace(" stroke=\"none\"", ""))
 }
 
 pub(super) fn to_png(scene: &Scene, scale: f64) -> Res<Vec<u8>> {

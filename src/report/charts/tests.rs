@@ -6,7 +6,14 @@ fn cats(n: usize) -> Vec<Category> {
     (0..n)
         .map(|i| Category {
             label: format!("category {i}"),
-            color: palette::OKABE_ITO[(i + 1) % 8],
+            color: [
+                palette::ORANGE,
+                palette::SKY_BLUE,
+                palette::BLUISH_GREEN,
+                palette::BLACK,
+                palette::REDDISH_PURPLE,
+                (217, 217, 217),
+            ][i % 6],
         })
         .collect()
 }
@@ -56,6 +63,22 @@ fn heatmap(nrows: usize, ncols: usize) -> Heatmap {
             })
             .collect(),
         categories: cats(6),
+        marks: (0..nrows)
+            .map(|r| (0..ncols).map(|c| ((r + 2 * c) % 3) as u8).collect())
+            .collect(),
+        mark_labels: vec!["secondary source".into(), "assumed".into()],
+        labels: if ncols <= 4 {
+            (0..nrows)
+                .map(|r| {
+                    (0..ncols)
+                        .map(|c| format!("{}%", (r * 13 + c) % 101))
+                        .collect()
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        notes: vec!["A note under the chart.".into()],
         source: "test data".into(),
     }
 }
@@ -136,6 +159,9 @@ fn timeline(lanes: usize, events: usize) -> Timeline {
             .collect(),
         categories: cats(3),
         x_range: (2013.0, 2026.0),
+        spans: (0..lanes).map(|l| (l, 2013.9, 2014.0 + l as f64)).collect(),
+        span_label: "lag".into(),
+        notes: vec!["1 first event".into()],
         source: "test".into(),
     }
 }
@@ -209,7 +235,7 @@ fn layouts_are_clean_at_realistic_and_odd_sizes() {
 
 #[test]
 fn svg_escapes_text_and_keeps_unicode() {
-    let svg = heatmap_svg(&heatmap(3, 3)).unwrap();
+    let svg = heatmap(3, 3).svg().unwrap();
     assert!(svg.starts_with("<svg"));
     assert!(svg.contains("Türkiye"));
     assert!(svg.contains("&amp; destination &lt;ML8&gt;"));
@@ -224,28 +250,19 @@ fn svg_escapes_text_and_keeps_unicode() {
 #[test]
 fn output_is_deterministic() {
     let h = heatmap(8, 5);
-    assert_eq!(heatmap_svg(&h).unwrap(), heatmap_svg(&h).unwrap());
-    let a = heatmap_png_scaled(&h, 1.0).unwrap();
-    assert_eq!(a, heatmap_png_scaled(&h, 1.0).unwrap());
+    assert_eq!(h.svg().unwrap(), h.svg().unwrap());
+    let a = h.png_scaled(1.0).unwrap();
+    assert_eq!(a, h.png_scaled(1.0).unwrap());
     assert_eq!(&a[..8], b"\x89PNG\r\n\x1a\n");
     let s = stacked(5, true, true);
-    assert_eq!(stacked_svg(&s).unwrap(), stacked_svg(&s).unwrap());
-    assert_eq!(
-        stacked_png_scaled(&s, 1.0).unwrap(),
-        stacked_png_scaled(&s, 1.0).unwrap()
-    );
+    assert_eq!(s.svg().unwrap(), s.svg().unwrap());
+    assert_eq!(s.png_scaled(1.0).unwrap(), s.png_scaled(1.0).unwrap());
     let m = matrix(4);
-    assert_eq!(matrix_svg(&m).unwrap(), matrix_svg(&m).unwrap());
-    assert_eq!(
-        matrix_png_scaled(&m, 1.0).unwrap(),
-        matrix_png_scaled(&m, 1.0).unwrap()
-    );
+    assert_eq!(m.svg().unwrap(), m.svg().unwrap());
+    assert_eq!(m.png_scaled(1.0).unwrap(), m.png_scaled(1.0).unwrap());
     let t = timeline(3, 6);
-    assert_eq!(timeline_svg(&t).unwrap(), timeline_svg(&t).unwrap());
-    assert_eq!(
-        timeline_png_scaled(&t, 1.0).unwrap(),
-        timeline_png_scaled(&t, 1.0).unwrap()
-    );
+    assert_eq!(t.svg().unwrap(), t.svg().unwrap());
+    assert_eq!(t.png_scaled(1.0).unwrap(), t.png_scaled(1.0).unwrap());
 }
 
 #[test]
@@ -253,49 +270,49 @@ fn bad_input_is_an_error_not_a_panic() {
     let bad = |r: Result<String, ChartError>| matches!(r, Err(ChartError::InvalidInput(_)));
     let mut h = heatmap(3, 3);
     h.cells[1].pop();
-    assert!(bad(heatmap_svg(&h)));
+    assert!(bad(h.svg()));
     let mut h = heatmap(3, 3);
     h.cells[0][0] = Some(99);
-    assert!(bad(heatmap_svg(&h)));
+    assert!(bad(h.svg()));
     let mut h = heatmap(10, 3);
     h.row_groups.push(("overlapping".into(), 2, 4));
-    assert!(bad(heatmap_svg(&h)));
+    assert!(bad(h.svg()));
     let mut h = heatmap(3, 3);
     h.row_groups = vec![("out of range".into(), 1, 3)];
-    assert!(bad(heatmap_svg(&h)));
-    assert!(bad(heatmap_svg(&heatmap(0, 3))));
+    assert!(bad(h.svg()));
+    assert!(bad(heatmap(0, 3).svg()));
 
     let mut s = stacked(3, true, true);
     s.values[0][0] = f64::NAN;
-    assert!(bad(stacked_svg(&s)));
+    assert!(bad(s.svg()));
     let mut s = stacked(3, true, true);
     s.values[0][0] = 0.9;
-    assert!(bad(stacked_svg(&s)));
+    assert!(bad(s.svg()));
     let mut s = stacked(3, false, true);
     s.values[2] = vec![1.0];
-    assert!(bad(stacked_svg(&s)));
+    assert!(bad(s.svg()));
 
     let mut m = matrix(3);
     m.values[1].push(0.5);
-    assert!(bad(matrix_svg(&m)));
+    assert!(bad(m.svg()));
 
     let mut t = timeline(2, 2);
     t.events.push((0, 2030.0, "late".into(), 0));
-    assert!(bad(timeline_svg(&t)));
+    assert!(bad(t.svg()));
     let mut t = timeline(2, 2);
     t.events.push((5, 2020.0, "no lane".into(), 0));
-    assert!(bad(timeline_svg(&t)));
+    assert!(bad(t.svg()));
     let mut t = timeline(2, 2);
     t.x_range = (2020.0, f64::NAN);
-    assert!(bad(timeline_svg(&t)));
+    assert!(bad(t.svg()));
 }
 
 #[test]
 fn oversized_charts_are_reported() {
     let h = heatmap(1200, 2);
-    assert!(matches!(heatmap_svg(&h), Err(ChartError::TooLarge(_))));
+    assert!(matches!(h.svg(), Err(ChartError::TooLarge(_))));
     assert!(matches!(
-        heatmap_png_scaled(&heatmap(2, 2), 100.0),
+        heatmap(2, 2).png_scaled(100.0),
         Err(ChartError::InvalidInput(_))
     ));
 }

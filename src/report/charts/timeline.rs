@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// Fill of the bars behind the events.
+const SPAN: Rgb = (198, 219, 239);
+
 // ---------------------------------------------------------------------------
 // Timeline
 // ---------------------------------------------------------------------------
@@ -38,6 +41,11 @@ pub(super) fn timeline_scene(c: &Timeline) -> Res<Scene> {
         }
     }
 
+    for (i, (lane, from, to)) in c.spans.iter().enumerate() {
+        if *lane >= nl || !(from.is_finite() && to.is_finite()) || from > to {
+            return Err(invalid(format!("timeline: bad span {i}")));
+        }
+    }
     let lane_labels: Vec<String> = c
         .lanes
         .iter()
@@ -169,12 +177,25 @@ pub(super) fn timeline_scene(c: &Timeline) -> Res<Scene> {
             label,
             lane_right,
             mid,
-            F_TICK,
-            TEXT,
-            HAlign::End,
-            VAlign::Middle,
-            false,
+            Style {
+                font: F_TICK,
+                color: TEXT,
+                h: HAlign::End,
+                v: VAlign::Middle,
+                vertical: false,
+            },
         )?;
+    }
+    // spans, behind the events
+    for (lane, from, to) in &c.spans {
+        let h = lane_tiers[*lane] as f64 * TIER + 2.0 * PAD;
+        let mid = if lane_tiers[*lane] == 1 {
+            lane_top[*lane] + h / 2.0
+        } else {
+            lane_top[*lane] + PAD + TIER / 2.0
+        };
+        let (a, b) = (xv(from.max(x0)), xv(to.min(x1)));
+        s.outlined_rect(a, mid - 4.0, b.max(a + 1.0), mid + 4.0, SPAN, RULE);
     }
     // events
     for p in &placed {
@@ -187,22 +208,26 @@ pub(super) fn timeline_scene(c: &Timeline) -> Res<Scene> {
                 &p.label,
                 ex - R - 4.0,
                 ey,
-                F_TICK,
-                TEXT,
-                HAlign::End,
-                VAlign::Middle,
-                false,
+                Style {
+                    font: F_TICK,
+                    color: TEXT,
+                    h: HAlign::End,
+                    v: VAlign::Middle,
+                    vertical: false,
+                },
             )?;
         } else {
             s.text(
                 &p.label,
                 ex + R + 4.0,
                 ey,
-                F_TICK,
-                TEXT,
-                HAlign::Start,
-                VAlign::Middle,
-                false,
+                Style {
+                    font: F_TICK,
+                    color: TEXT,
+                    h: HAlign::Start,
+                    v: VAlign::Middle,
+                    vertical: false,
+                },
             )?;
         }
     }
@@ -214,14 +239,21 @@ pub(super) fn timeline_scene(c: &Timeline) -> Res<Scene> {
     s.w = right.ceil();
     s.h = bottom.ceil() + 2.0;
 
-    let legend: Vec<LegendEntry> = c
+    let mut legend: Vec<LegendEntry> = c
         .categories
         .iter()
         .enumerate()
+        .filter(|(i, _)| c.events.iter().any(|e| e.3 == *i))
         .map(|(i, k)| LegendEntry {
             swatch: Swatch::Marker(SHAPES[i % SHAPES.len()], k.color),
             label: k.label.clone(),
         })
         .collect();
-    compose(&c.title, &legend, s, &[], &c.source)
+    if !c.spans.is_empty() {
+        legend.push(LegendEntry {
+            swatch: Swatch::Box(SPAN),
+            label: c.span_label.clone(),
+        });
+    }
+    compose(&c.title, &legend, s, &c.notes, &c.source)
 }
