@@ -185,7 +185,7 @@ fn example_html(h: &mut String, e: &Example, us_label: &str) {
 fn figure(h: &mut String, c: &ChartRef) {
     let _ = writeln!(
         h,
-        "<figure id=\"fig-{stem}\">\n<img src=\"charts/{stem}.svg\" alt=\"{title}\" loading=\"lazy\">\n<figcaption><strong>{title}.</strong> {caption}{png}</figcaption>\n</figure>",
+        "<figure id=\"fig-{stem}\">\n<img src=\"charts/{stem}.svg\" alt=\"{title}\">\n<figcaption><strong>{title}.</strong> {caption}{png}</figcaption>\n</figure>",
         stem = c.stem,
         title = escape(&c.title),
         caption = escape(&c.caption),
@@ -301,10 +301,16 @@ pub(crate) fn html(d: &Doc<'_>) -> String {
     }
     let _ = writeln!(
         h,
-        "<h2 id=\"grids\">Outcome grids</h2>\n<p class=\"small\">One chart per distinct grid; items whose outcomes are identical everywhere share a chart that names them.</p>"
+        "<h2 id=\"grids\">Outcome grids</h2>\n<p class=\"small\">One chart per distinct grid (every destination, commercial end user, no stated end use); items whose outcomes are identical everywhere share a chart that names them. Each opens on a click; the explorer above shows the same cells for every end user and end use.</p>"
     );
     for c in d.charts.iter().filter(|c| c.stem.starts_with("outcome-")) {
+        let _ = writeln!(
+            h,
+            "<details><summary>{}</summary>",
+            escape(&c.title)
+        );
         figure(&mut h, c);
+        h.push_str("</details>\n");
     }
     let _ = writeln!(h, "<h2 id=\"lag\">The implementation lag</h2>");
     for stem in ["history", "timeline"] {
