@@ -304,11 +304,7 @@ pub(crate) fn html(d: &Doc<'_>) -> String {
         "<h2 id=\"grids\">Outcome grids</h2>\n<p class=\"small\">One chart per distinct grid (every destination, commercial end user, no stated end use); items whose outcomes are identical everywhere share a chart that names them. Each opens on a click; the explorer above shows the same cells for every end user and end use.</p>"
     );
     for c in d.charts.iter().filter(|c| c.stem.starts_with("outcome-")) {
-        let _ = writeln!(
-            h,
-            "<details><summary>{}</summary>",
-            escape(&c.title)
-        );
+        let _ = writeln!(h, "<details><summary>{}</summary>", escape(&c.title));
         figure(&mut h, c);
         h.push_str("</details>\n");
     }

@@ -400,9 +400,10 @@ fn report_loads_in_a_real_browser() {
         image::imageops::FilterType::Triangle,
     );
     // 16 grey levels: readable as an overview, and a fraction of the bytes.
-    let small: image::GrayImage = image::ImageBuffer::from_fn(small.width(), small.height(), |x, y| {
-        image::Luma([(small.get_pixel(x, y).0[0] / 16) * 17])
-    });
+    let small: image::GrayImage =
+        image::ImageBuffer::from_fn(small.width(), small.height(), |x, y| {
+            image::Luma([(small.get_pixel(x, y).0[0] / 16) * 17])
+        });
     let blank = small.pixels().filter(|p| p.0[0] > 250).count();
     assert!(
         (blank as f64) < 0.97 * f64::from(small.width() * small.height()),
