@@ -326,3 +326,78 @@ fn formula_cells_are_neutralised_in_csv() {
         "{out}"
     );
 }
+
+/// The datasets are embedded: a copy of the binary run from an empty folder, with no
+/// `$WASSENAAR_DATASETS`, evaluates and records the embedded datasets in its provenance.
+#[test]
+fn a_copied_binary_works_from_an_empty_folder() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let bin = dir.path().join("wassenaar-copy");
+    std::fs::copy(env!("CARGO_BIN_EXE_wassenaar"), &bin).expect("copy the binary");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).expect("mkdir");
+    std::fs::write(empty.join("s.csv"), "id,item,destination\nx,4A005,DE\n").expect("write");
+    let o = Command::new(&bin)
+        .args([
+            "evaluate",
+            "s.csv",
+            "--jurisdictions",
+            "US",
+            "-o",
+            "out.csv",
+        ])
+        .current_dir(&empty)
+        .env_remove("WASSENAAR_DATASETS")
+        .output()
+        .expect("the copy runs");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = std::fs::read_to_string(empty.join("out.csv")).expect("output");
+    assert!(out.contains("x,US,4A005"), "{out}");
+    let prov = std::fs::read_to_string(empty.join("out.csv.provenance.json")).expect("provenance");
+    assert!(prov.contains("embedded datasets"), "{prov}");
+}
+
+/// `datasets validate` collects every fault: two bad values in two `rules.toml` files are
+/// both reported with file and line, and the exit status is 1.
+#[test]
+fn validate_reports_faults_in_two_rule_files() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let copy = dir.path().join("datasets");
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(root().join("datasets"))
+        .arg(&copy)
+        .status()
+        .expect("cp");
+    assert!(status.success());
+    let inject = |file: &str, from: &str, to: &str| -> u64 {
+        let path = copy.join(file);
+        let text = std::fs::read_to_string(&path).expect("read");
+        let at = text
+            .find(from)
+            .unwrap_or_else(|| panic!("{from} in {file}"));
+        std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+        text[..at].matches('\n').count() as u64 + 1
+    };
+    let us = inject(
+        "us/rules.toml",
+        "confidence = \"primary\"",
+        "confidence = \"certain\"",
+    );
+    let gb = inject(
+        "gb/rules.toml",
+        "destinations = \"",
+        "destinations = \"@NOPE ",
+    );
+    let o = run(&[
+        "datasets",
+        "validate",
+        "--datasets",
+        &copy.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(all.contains(&format!("us/rules.toml:{us}:")), "{all}");
+    assert!(all.contains(&format!("gb/rules.toml:{gb}:")), "{all}");
+    assert!(all.contains("certain"), "the value is shown: {all}");
+}

@@ -1,4 +1,5 @@
-//! Cross-checks of the bundled datasets against the source tables in `../shared/sources/`
+//! Cross-checks of the bundled datasets against the official source tables in
+//! `$WASSENAAR_SOURCES`
 //! (when present): the Commerce Country Chart and the Country Groups, cell by cell.
 
 use std::collections::BTreeMap;

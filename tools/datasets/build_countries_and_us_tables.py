@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
 """Build datasets/us/country_chart.csv and datasets/us/country_groups.csv.
 
-Inputs (read only):
-  ../shared/sources/us/country_chart.csv        15 CFR 738 Supp. 1, one row per chart row
-  ../shared/sources/us/country_groups_full.csv  15 CFR 740 Supp. 1, one row per group-table row
-  ../shared/sources/us/country_groups.csv       same, fewer columns (cross-check only)
-  ../shared/sources/us/derived/*.json           parsed eCFR tables (cross-check only)
+Inputs (read only), in the folder given as the argument (the official tables, transcribed):
+  country_chart.csv        15 CFR 738 Supp. 1, one row per chart row
+  country_groups_full.csv  15 CFR 740 Supp. 1, one row per group-table row
+  country_groups.csv       same, fewer columns (cross-check only)
+  derived/*.json           parsed eCFR tables (cross-check only)
+and from the repository:
   datasets/countries.csv                        our place codes, names and aliases
   datasets/wassenaar/participants.csv           for the A:1 cross-check
 
-Run from the repository root:  python3 tools/datasets/build_countries_and_us_tables.py
-Options: --shared DIR (default ../shared/sources/us relative to the repo root), --check (build
-and verify, write nothing). Python 3.11, standard library only, deterministic output.
+Run from the repository root:
+    python3 tools/datasets/build_countries_and_us_tables.py SOURCES_US_DIR
+    python3 tools/datasets/build_countries_and_us_tables.py SOURCES_US_DIR --check
+--check builds and verifies against the committed files, writing nothing. Python 3.11,
+standard library only, deterministic output.
 
 How source rows become place codes
 ----------------------------------
@@ -55,7 +58,6 @@ import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SHARED = ROOT.parent / "shared" / "sources" / "us"
 
 CHART_SOURCE = "15 CFR 738 Supp. 1 (eCFR 2026-07-23)"
 GROUPS_SOURCE = "15 CFR 740 Supp. 1 (eCFR 2026-07-23)"
@@ -164,18 +166,22 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]], dry: bool) -
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)
     w.writerows(rows)
-    if not dry:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            f.write(buf.getvalue())
+    if dry:
+        committed = path.read_text(encoding="utf-8") if path.exists() else ""
+        if committed != buf.getvalue():
+            sys.exit(f"{path.relative_to(ROOT)} differs from a rebuild of its inputs: run without --check")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(buf.getvalue())
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    ap.add_argument("sources", type=Path, help="folder of the US source tables (country_chart.csv, ...)")
     ap.add_argument("--check", action="store_true", help="verify only, write nothing")
     args = ap.parse_args()
-    src = args.shared
+    src = args.sources
     warnings: list[str] = []
 
     places, lookup = load_places()
