@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::data::load::{Datasets, EntryRow, RegimeData};
 use crate::data::rules::RuleMeta;
-use crate::model::{Date, InForce, Validity};
+use crate::model::{Date, Validity};
 
 /// One change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, PartialOrd, Ord)]
@@ -22,14 +22,18 @@ pub struct Change {
     pub date: String,
     /// The instrument that made the change, or what changed (folder diffs).
     pub detail: String,
+    /// The legal source of the entry or rule itself (`15 CFR 740.22(a), (b)(1)`).
+    pub citation: String,
 }
 
 /// Columns of `datasets diff`.
-pub const COLUMNS: [&str; 6] = ["regime", "kind", "key", "change", "date", "detail"];
+pub const COLUMNS: [&str; 7] = [
+    "regime", "kind", "key", "change", "date", "detail", "citation",
+];
 
 impl Change {
     /// Cells in `COLUMNS` order.
-    pub fn cells(&self) -> [&str; 6] {
+    pub fn cells(&self) -> [&str; 7] {
         [
             &self.regime,
             &self.kind,
@@ -37,40 +41,53 @@ impl Change {
             &self.change,
             &self.date,
             &self.detail,
+            &self.citation,
         ]
     }
 }
 
-fn status_change(
-    v: &Validity,
-    from: Date,
-    to: Date,
-    base: Date,
-) -> Option<(String, String, String)> {
-    let a = v.on(from, base);
-    let b = v.on(to, base);
-    if a == b {
-        return None;
+/// The boundaries of a validity period inside `(from, to]`: each start is `added` (with the
+/// instrument that made it), each end `removed`; an undated row or rule whose status changes
+/// from unknown to known in the window is `not-established`.
+fn events(v: &Validity, from: Date, to: Date, base: Date) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    if let Some(f) = v.from.filter(|f| *f > from && *f <= to) {
+        out.push(("added".into(), f.to_string(), v.from_source.clone()));
     }
-    Some(match (a, b) {
-        (InForce::No, InForce::Yes) => (
-            "added".into(),
-            v.from.map(|d| d.to_string()).unwrap_or_default(),
-            v.from_source.clone(),
-        ),
-        (InForce::Yes, InForce::No) => (
-            "removed".into(),
-            v.to.map(|d| d.to_string()).unwrap_or_default(),
-            v.to_source.clone(),
-        ),
-        (InForce::No, InForce::No) | (InForce::Yes, InForce::Yes) => return None,
-        (InForce::Unknown, _) | (_, InForce::Unknown) => (
+    if let Some(t) = v.to.filter(|t| *t >= from && *t < to) {
+        out.push(("removed".into(), t.to_string(), v.to_source.clone()));
+    }
+    if out.is_empty() && v.on(from, base) != v.on(to, base) {
+        out.push((
             "not-established".into(),
             base.to_string(),
             "undated row: in force from the dataset version date; earlier status not established"
                 .into(),
-        ),
-    })
+        ));
+    }
+    out
+}
+
+/// One version ending the day before another of the same key begins is one `changed` event.
+fn merge_versions(out: &mut Vec<Change>) {
+    let day = |c: &Change| Date::parse(&c.date).map(Date::days_since_epoch);
+    let mut k = 0;
+    while k < out.len() {
+        if out[k].change == "removed"
+            && let Some(j) = out.iter().position(|c| {
+                c.change == "added"
+                    && c.regime == out[k].regime
+                    && c.kind == out[k].kind
+                    && c.key == out[k].key
+                    && day(c).zip(day(&out[k])).is_some_and(|(a, r)| a == r + 1)
+            })
+        {
+            out[j].change = "changed".into();
+            out.remove(k);
+            continue;
+        }
+        k += 1;
+    }
 }
 
 /// Changes between `from` and `to` in the regimes `keep` accepts.
@@ -89,9 +106,10 @@ pub fn between(
             if e.origin != r.id || !seen.insert((e.local_code.clone(), e.validity.clone())) {
                 continue;
             }
-            if let Some((change, date, detail)) = status_change(&e.validity, from, to, base)
-                && (change != "not-established" || e.validity.is_dated())
-            {
+            for (change, date, detail) in events(&e.validity, from, to, base) {
+                if change == "not-established" && !e.validity.is_dated() {
+                    continue;
+                }
                 out.push(Change {
                     regime: r.id.clone(),
                     kind: "entry".into(),
@@ -99,6 +117,7 @@ pub fn between(
                     change,
                     date,
                     detail,
+                    citation: e.source.clone(),
                 });
             }
         }
@@ -106,9 +125,10 @@ pub fn between(
             if m.origin != r.id {
                 continue;
             }
-            if let Some((change, date, detail)) = status_change(&m.validity, from, to, base)
-                && (change != "not-established" || m.validity.is_dated())
-            {
+            for (change, date, detail) in events(&m.validity, from, to, base) {
+                if change == "not-established" && !m.validity.is_dated() {
+                    continue;
+                }
                 out.push(Change {
                     regime: r.id.clone(),
                     kind: kind.into(),
@@ -116,6 +136,7 @@ pub fn between(
                     change,
                     date,
                     detail,
+                    citation: m.citation.clone(),
                 });
             }
         }
@@ -133,11 +154,13 @@ pub fn between(
                         },
                         date: c.date.to_string(),
                         detail: c.source.clone(),
+                        citation: String::new(),
                     });
                 }
             }
         }
     }
+    merge_versions(&mut out);
     out.sort_by(|a, b| {
         (&a.regime, &a.date, &a.kind, &a.key).cmp(&(&b.regime, &b.date, &b.kind, &b.key))
     });
@@ -222,6 +245,7 @@ fn diff_maps(
                 change: "removed".into(),
                 date: String::new(),
                 detail: va.clone(),
+                citation: String::new(),
             }),
             Some(vb) if vb != va => out.push(Change {
                 regime: regime.into(),
@@ -230,6 +254,7 @@ fn diff_maps(
                 change: "changed".into(),
                 date: String::new(),
                 detail: format!("{va} -> {vb}"),
+                citation: String::new(),
             }),
             Some(_) => {}
         }
@@ -243,6 +268,7 @@ fn diff_maps(
                 change: "added".into(),
                 date: String::new(),
                 detail: vb.clone(),
+                citation: String::new(),
             });
         }
     }

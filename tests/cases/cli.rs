@@ -401,3 +401,75 @@ fn validate_reports_faults_in_two_rule_files() {
     assert!(all.contains(&format!("gb/rules.toml:{gb}:")), "{all}");
     assert!(all.contains("certain"), "the value is shown: {all}");
 }
+
+/// `datasets diff --from --to` lists every change in the window with the instrument that made
+/// it: the cybersecurity items entering the CCL and License Exception ACE (15 CFR 740.22)
+/// under 86 FR 58205 (effective 2022-03-07), and ACE revised by 87 FR 31948 (2022-05-26).
+#[test]
+fn datasets_diff_lists_the_2021_rule_and_ace() {
+    let o = run(&[
+        "datasets",
+        "diff",
+        "--from",
+        "2021-01-01",
+        "--to",
+        "2023-01-01",
+        "--jurisdictions",
+        "US",
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let line = |key: &str, change: &str| {
+        out.lines()
+            .find(|l| l.contains(&format!(",{key},{change},")))
+            .unwrap_or_else(|| panic!("no {key} {change}: {out}"))
+            .to_string()
+    };
+    let entry = line("4A005", "added");
+    assert!(
+        entry.contains("2022-03-07") && entry.contains("86 FR 58205"),
+        "{entry}"
+    );
+    let ace = line("ACE", "added");
+    assert!(
+        ace.contains("740.22") && ace.contains("2022-03-07"),
+        "{ace}"
+    );
+    let revised = line("ACE", "changed");
+    assert!(
+        revised.contains("87 FR 31948") && revised.contains("2022-05-26"),
+        "{revised}"
+    );
+}
+
+/// A malformed `--as-of` date is a usage error (exit 2) on every command that takes it.
+#[test]
+fn a_malformed_as_of_date_is_a_usage_error() {
+    for args in [
+        vec!["evaluate", EXAMPLES, "--as-of", "2021-02-30"],
+        vec!["matrix", "--items", "4A005", "--as-of", "21-01-01"],
+        vec![
+            "route",
+            "--item",
+            "4A005",
+            "--destination",
+            "CN",
+            "--as-of",
+            "yesterday",
+        ],
+        vec!["align", "--as-of", "2021-1-1"],
+        vec![
+            "report",
+            "--as-of",
+            "2021-13-01",
+            "--output-dir",
+            "/nonexistent/x",
+        ],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--as-of"), "{args:?}: {}", stderr(&o));
+    }
+}
