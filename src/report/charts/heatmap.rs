@@ -1,15 +1,24 @@
-//! Heatmap layout.
+//! Heatmap layout: checked input, geometry, then drawing in layers (fills, confidence marks,
+//! column gaps, cell text, labels), then the legend.
 
 use super::*;
 
 /// Thickness of a confidence mark bar.
 const MARK_BAR: f64 = 3.0;
+/// Space between row groups.
+const GAP: f64 = 10.0;
 
-// ---------------------------------------------------------------------------
-// Heatmap
-// ---------------------------------------------------------------------------
+/// What checking the input establishes.
+struct Checked {
+    /// Some cell is `None` (not applicable).
+    has_none: bool,
+    /// Row groups, sorted.
+    groups: Vec<(String, usize, usize)>,
+    /// The group of each row.
+    group_of_row: Vec<Option<usize>>,
+}
 
-pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
+fn check(c: &Heatmap) -> Res<Checked> {
     let (nrows, ncols) = (c.rows.len(), c.columns.len());
     if nrows == 0 || ncols == 0 {
         return Err(invalid("heatmap: needs at least one row and one column"));
@@ -42,6 +51,39 @@ pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
             }
         }
     }
+    check_layers(c, nrows, ncols)?;
+    let mut groups: Vec<(String, usize, usize)> = c.row_groups.clone();
+    groups.sort_by_key(|g| (g.1, g.2));
+    for (i, g) in groups.iter().enumerate() {
+        if g.1 > g.2 || g.2 >= nrows {
+            return Err(invalid(format!(
+                "heatmap: row group {:?} spans rows {}..={} of {nrows}",
+                g.0, g.1, g.2
+            )));
+        }
+        if i > 0 && g.1 <= groups[i - 1].2 {
+            return Err(invalid(format!(
+                "heatmap: row groups {:?} and {:?} overlap",
+                groups[i - 1].0,
+                g.0
+            )));
+        }
+    }
+    let mut group_of_row: Vec<Option<usize>> = vec![None; nrows];
+    for (gi, g) in groups.iter().enumerate() {
+        for slot in &mut group_of_row[g.1..=g.2] {
+            *slot = Some(gi);
+        }
+    }
+    Ok(Checked {
+        has_none,
+        groups,
+        group_of_row,
+    })
+}
+
+/// Marks and cell labels are empty or one per cell; every mark has a legend entry.
+fn check_layers(c: &Heatmap, nrows: usize, ncols: usize) -> Res<()> {
     for (what, n_rows, widths) in [
         (
             "marks",
@@ -71,105 +113,151 @@ pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
             c.mark_labels.len()
         )));
     }
-    let mut groups: Vec<(String, usize, usize)> = c.row_groups.clone();
-    groups.sort_by_key(|g| (g.1, g.2));
-    for (i, g) in groups.iter().enumerate() {
-        if g.1 > g.2 || g.2 >= nrows {
-            return Err(invalid(format!(
-                "heatmap: row group {:?} spans rows {}..={} of {nrows}",
-                g.0, g.1, g.2
-            )));
+    Ok(())
+}
+
+/// Where everything goes.
+struct Geometry {
+    /// Column labels as drawn.
+    col_labels: Vec<String>,
+    /// Column labels read left to right (else upwards).
+    horizontal_cols: bool,
+    /// Height of the column label area.
+    col_area: f64,
+    /// Cell pitch.
+    cell_w: f64,
+    row_h: f64,
+    /// Row labels as drawn and the x where they end.
+    row_labels: Vec<String>,
+    rl_right: f64,
+    /// Group labels: left x, text width, wrapped lines.
+    gx0: f64,
+    group_text_w: f64,
+    group_lines: Vec<Vec<String>>,
+    /// Left edge of the grid and of the y-axis title.
+    gx: f64,
+    ylab_x: f64,
+}
+
+impl Geometry {
+    fn of(c: &Heatmap, k: &Checked) -> Res<Geometry> {
+        let (nrows, ncols) = (c.rows.len(), c.columns.len());
+        let col_labels: Vec<String> = c
+            .columns
+            .iter()
+            .map(|l| fit(&clean(l), 160.0, F_TICK))
+            .collect::<Res<_>>()?;
+        let col_w_max = max_width(&col_labels, F_TICK)?;
+        let label_w = max_width(c.labels.iter().flatten(), F_CELL)?;
+        let wide_cell = (col_w_max + 10.0).max(label_w + 8.0).max(24.0).ceil();
+        let horizontal_cols = wide_cell * ncols as f64 <= 1100.0;
+        let cell_w = if horizontal_cols {
+            wide_cell
+        } else if ncols <= 60 {
+            24.0_f64.max((label_w + 8.0).ceil())
+        } else {
+            18.0_f64.max((label_w + 8.0).ceil())
+        };
+        let row_labels: Vec<String> = c
+            .rows
+            .iter()
+            .map(|l| fit(&clean(l), 320.0, F_TICK))
+            .collect::<Res<_>>()?;
+        let rw = max_width(&row_labels, F_TICK)?.ceil();
+        let group_labels: Vec<String> = k.groups.iter().map(|g| clean(&g.0)).collect();
+        let group_text_w = if k.groups.is_empty() {
+            0.0
+        } else {
+            max_width(&group_labels, F_GROUP)?
+                .min(170.0)
+                .ceil()
+                .max(24.0)
+        };
+        let group_lines: Vec<Vec<String>> = group_labels
+            .iter()
+            .map(|l| wrap(l, group_text_w, F_GROUP))
+            .collect::<Res<_>>()?;
+        let mut x = 0.0;
+        let ylab_x = x;
+        if !clean(&c.y_label).is_empty() {
+            x += lh(F_AXIS) + 8.0;
         }
-        if i > 0 && g.1 <= groups[i - 1].2 {
-            return Err(invalid(format!(
-                "heatmap: row groups {:?} and {:?} overlap",
-                groups[i - 1].0,
-                g.0
-            )));
+        let gx0 = x;
+        if !k.groups.is_empty() {
+            x += group_text_w + 16.0;
         }
+        let rl_right = x + rw;
+        Ok(Geometry {
+            col_area: if horizontal_cols {
+                lh(F_TICK)
+            } else {
+                col_w_max.ceil() + 2.0
+            },
+            col_labels,
+            horizontal_cols,
+            cell_w,
+            row_h: if nrows <= 120 { 18.0 } else { 16.0 },
+            row_labels,
+            rl_right,
+            gx0,
+            group_text_w,
+            group_lines,
+            gx: rl_right + 6.0,
+            ylab_x,
+        })
     }
-    let mut group_of_row: Vec<Option<usize>> = vec![None; nrows];
-    for (gi, g) in groups.iter().enumerate() {
-        for slot in &mut group_of_row[g.1..=g.2] {
-            *slot = Some(gi);
-        }
+
+    fn grid_right(&self, ncols: usize) -> f64 {
+        self.gx + ncols as f64 * self.cell_w
     }
+
+    /// Top of every row (groups apart, tall group labels given room), the separators between
+    /// groups, and the grid's bottom.
+    fn rows(&self, k: &Checked, grid_top: f64, nrows: usize) -> (Vec<f64>, Vec<f64>, f64) {
+        let mut row_y = vec![0.0; nrows];
+        let mut separators = Vec::new();
+        let mut cy = grid_top;
+        for r in 0..nrows {
+            if r > 0 && k.group_of_row[r] != k.group_of_row[r - 1] {
+                separators.push(cy + GAP / 2.0);
+                cy += GAP;
+            }
+            row_y[r] = cy;
+            cy += self.row_h;
+            if let Some(gi) = k.group_of_row[r].filter(|&gi| k.groups[gi].2 == r) {
+                let need = self.group_lines[gi].len() as f64 * lh(F_GROUP) + 2.0;
+                let have = cy - row_y[k.groups[gi].1];
+                if need > have {
+                    cy += need - have;
+                }
+            }
+        }
+        (row_y, separators, cy)
+    }
+}
+
+pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
+    let k = check(c)?;
+    let g = Geometry::of(c, &k)?;
+    let (nrows, ncols) = (c.rows.len(), c.columns.len());
     let na_category = c.categories.iter().position(|k| is_na_label(&k.label));
     let na_color = na_category
         .map(|i| c.categories[i].color)
         .unwrap_or(palette::NOT_APPLICABLE);
-
-    // --- horizontal layout
-    let col_labels: Vec<String> = c
-        .columns
-        .iter()
-        .map(|l| fit(&clean(l), 160.0, F_TICK))
-        .collect::<Res<_>>()?;
-    let col_w_max = max_width(&col_labels, F_TICK)?;
-    let label_w = max_width(c.labels.iter().flatten(), F_CELL)?;
-    let wide_cell = (col_w_max + 10.0).max(label_w + 8.0).max(24.0).ceil();
-    let horizontal_cols = wide_cell * ncols as f64 <= 1100.0;
-    let cell_w = if horizontal_cols {
-        wide_cell
-    } else if ncols <= 60 {
-        24.0_f64.max((label_w + 8.0).ceil())
-    } else {
-        18.0_f64.max((label_w + 8.0).ceil())
+    let color_of = |cell: &Option<usize>| match cell {
+        Some(k) => c.categories[*k].color,
+        None => na_color,
     };
-    let row_h = if nrows <= 120 { 18.0 } else { 16.0 };
-    let col_area = if horizontal_cols {
-        lh(F_TICK)
-    } else {
-        col_w_max.ceil() + 2.0
-    };
-
-    let row_labels: Vec<String> = c
-        .rows
-        .iter()
-        .map(|l| fit(&clean(l), 320.0, F_TICK))
-        .collect::<Res<_>>()?;
-    let rw = max_width(&row_labels, F_TICK)?.ceil();
-
-    let group_labels: Vec<String> = groups.iter().map(|g| clean(&g.0)).collect();
-    let group_text_w = if groups.is_empty() {
-        0.0
-    } else {
-        max_width(&group_labels, F_GROUP)?
-            .min(170.0)
-            .ceil()
-            .max(24.0)
-    };
-    let group_lines: Vec<Vec<String>> = group_labels
-        .iter()
-        .map(|l| wrap(l, group_text_w, F_GROUP))
-        .collect::<Res<_>>()?;
-
-    let y_label = clean(&c.y_label);
-    let mut x = 0.0;
-    let ylab_x = x;
-    if !y_label.is_empty() {
-        x += lh(F_AXIS) + 8.0;
-    }
-    let gx0 = x;
-    if !groups.is_empty() {
-        x += group_text_w + 16.0;
-    }
-    let rl_right = x + rw;
-    let gx = rl_right + 6.0;
-    let grid_w = ncols as f64 * cell_w;
-    let grid_right = gx + grid_w;
-
     let mut s = Scene::default();
-
-    // --- vertical layout
+    let grid_w = ncols as f64 * g.cell_w;
     let mut y = 0.0;
+    let mut right = g.grid_right(ncols) + 2.0;
     let x_label = clean(&c.x_label);
-    let mut right = grid_right + 2.0;
     if !x_label.is_empty() {
         let (h, r) = horizontal_title(
             &mut s,
             &x_label,
-            gx + grid_w / 2.0,
+            g.gx + grid_w / 2.0,
             y,
             grid_w.max(300.0),
             0.0,
@@ -177,41 +265,56 @@ pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
         y += h + 4.0;
         right = right.max(r);
     }
-    let grid_top = (y + col_area + 6.0).round();
-
-    const GAP: f64 = 10.0;
-    let mut row_y = vec![0.0; nrows];
-    let mut separators = Vec::new();
-    let mut cy = grid_top;
-    for r in 0..nrows {
-        if r > 0 && group_of_row[r] != group_of_row[r - 1] {
-            separators.push(cy + GAP / 2.0);
-            cy += GAP;
-        }
-        row_y[r] = cy;
-        cy += row_h;
-        // a group whose label needs more lines than it has rows gets extra space
-        if let Some(gi) = group_of_row[r].filter(|&gi| groups[gi].2 == r) {
-            let need = group_lines[gi].len() as f64 * lh(F_GROUP) + 2.0;
-            let have = cy - row_y[groups[gi].1];
-            if need > have {
-                cy += need - have;
-            }
-        }
-    }
-    let grid_bottom = cy;
-
-    // separators between groups
+    let grid_top = (y + g.col_area + 6.0).round();
+    let (row_y, separators, grid_bottom) = g.rows(&k, grid_top, nrows);
     for sy in &separators {
         let sy = sy.round();
-        s.line(vec![(gx0, sy), (grid_right, sy)], RULE, 1.0);
+        s.line(vec![(g.gx0, sy), (g.grid_right(ncols), sy)], RULE, 1.0);
     }
-    // cells: runs of one colour in a row are one rectangle (smaller SVG); the 1 px gaps
-    // between columns are drawn over them afterwards
-    let color_of = |cell: &Option<usize>| match cell {
-        Some(k) => c.categories[*k].color,
-        None => na_color,
-    };
+    draw_fills(&mut s, c, &g, &row_y, &color_of);
+    draw_marks(&mut s, c, &g, &row_y, &color_of);
+    draw_gaps(&mut s, &k, &g, &row_y, ncols);
+    draw_cell_text(&mut s, c, &g, &row_y, &color_of)?;
+    draw_row_labels(&mut s, &k, &g, &row_y)?;
+    let repeat_bottom = nrows > 40;
+    draw_column_labels(&mut s, &g, grid_top, grid_bottom, repeat_bottom)?;
+    let mut bottom = grid_bottom;
+    if repeat_bottom {
+        bottom += 6.0 + g.col_area;
+    }
+    let y_label = clean(&c.y_label);
+    if !y_label.is_empty() {
+        vertical_title(
+            &mut s,
+            &y_label,
+            g.ylab_x,
+            grid_top,
+            grid_bottom,
+            0.0,
+            bottom,
+        )?;
+    }
+    s.w = right.ceil();
+    s.h = bottom.ceil() + 2.0;
+    compose(
+        &c.title,
+        &legend(c, k.has_none, na_category),
+        s,
+        &c.notes,
+        &c.source,
+    )
+}
+
+/// Fills: runs of one colour in a row are one rectangle (a smaller SVG); the 1 px gaps between
+/// columns are drawn over them afterwards.
+fn draw_fills(
+    s: &mut Scene,
+    c: &Heatmap,
+    g: &Geometry,
+    row_y: &[f64],
+    color_of: &dyn Fn(&Option<usize>) -> Rgb,
+) {
+    let ncols = c.columns.len();
     for (r, row) in c.cells.iter().enumerate() {
         let mut ci = 0;
         while ci < ncols {
@@ -221,17 +324,27 @@ pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
                 end += 1;
             }
             s.rect(
-                gx + ci as f64 * cell_w,
+                g.gx + ci as f64 * g.cell_w,
                 row_y[r],
-                gx + end as f64 * cell_w - 1.0,
-                row_y[r] + row_h - 1.0,
+                g.gx + end as f64 * g.cell_w - 1.0,
+                row_y[r] + g.row_h - 1.0,
                 color,
             );
             ci = end;
         }
     }
-    // confidence marks: bars along the cell's bottom (mark 1) or top and bottom (mark 2), in
-    // runs like the fills, before the column gaps cut them into cells
+}
+
+/// Confidence marks: bars along the cell's bottom (mark 1) or top and bottom (mark 2), in runs
+/// like the fills, before the column gaps cut them into cells.
+fn draw_marks(
+    s: &mut Scene,
+    c: &Heatmap,
+    g: &Geometry,
+    row_y: &[f64],
+    color_of: &dyn Fn(&Option<usize>) -> Rgb,
+) {
+    let ncols = c.columns.len();
     for (r, marks) in c.marks.iter().enumerate() {
         let ink = |ci: usize| contrast_text(color_of(&c.cells[r][ci]));
         let mut ci = 0;
@@ -241,8 +354,11 @@ pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
             while end < ncols && marks[end] == k && ink(end) == colour {
                 end += 1;
             }
-            let (x0, x1) = (gx + ci as f64 * cell_w, gx + end as f64 * cell_w - 1.0);
-            let (top, bottom) = (row_y[r], row_y[r] + row_h - 1.0);
+            let (x0, x1) = (
+                g.gx + ci as f64 * g.cell_w,
+                g.gx + end as f64 * g.cell_w - 1.0,
+            );
+            let (top, bottom) = (row_y[r], row_y[r] + g.row_h - 1.0);
             if k >= 1 {
                 s.rect(x0, bottom - MARK_BAR, x1, bottom, colour);
             }
@@ -252,46 +368,64 @@ pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
             ci = end;
         }
     }
+}
+
+/// The white 1 px gaps between columns, one line per column and group block.
+fn draw_gaps(s: &mut Scene, k: &Checked, g: &Geometry, row_y: &[f64], ncols: usize) {
+    let nrows = row_y.len();
     let mut block_start = 0;
     for r in 0..nrows {
-        let last = r + 1 == nrows || group_of_row[r + 1] != group_of_row[r];
+        let last = r + 1 == nrows || k.group_of_row[r + 1] != k.group_of_row[r];
         if last {
             for ci in 1..ncols {
-                let xb = gx + ci as f64 * cell_w - 1.0;
+                let xb = g.gx + ci as f64 * g.cell_w - 1.0;
                 s.rect(
                     xb,
                     row_y[block_start],
                     xb + 1.0,
-                    row_y[r] + row_h - 1.0,
+                    row_y[r] + g.row_h - 1.0,
                     WHITE,
                 );
             }
             block_start = r + 1;
         }
     }
-    for (r, row) in c.cells.iter().enumerate() {
-        for (ci, cell) in row.iter().enumerate() {
-            let color = color_of(cell);
-            let x0 = gx + ci as f64 * cell_w;
-            let (cx, cy) = (x0 + (cell_w - 1.0) / 2.0, row_y[r] + (row_h - 1.0) / 2.0);
-            if let Some(label) = c.labels.get(r).and_then(|l| l.get(ci)) {
-                let style = Style {
-                    font: F_CELL,
-                    color: contrast_text(color),
-                    h: HAlign::Middle,
-                    v: VAlign::Middle,
-                    vertical: false,
-                };
-                s.text(&clean(label), cx, cy, style)?;
-            }
+}
+
+fn draw_cell_text(
+    s: &mut Scene,
+    c: &Heatmap,
+    g: &Geometry,
+    row_y: &[f64],
+    color_of: &dyn Fn(&Option<usize>) -> Rgb,
+) -> Res<()> {
+    for (r, labels) in c.labels.iter().enumerate() {
+        for (ci, label) in labels.iter().enumerate() {
+            let x0 = g.gx + ci as f64 * g.cell_w;
+            let (cx, cy) = (
+                x0 + (g.cell_w - 1.0) / 2.0,
+                row_y[r] + (g.row_h - 1.0) / 2.0,
+            );
+            let style = Style {
+                font: F_CELL,
+                color: contrast_text(color_of(&c.cells[r][ci])),
+                h: HAlign::Middle,
+                v: VAlign::Middle,
+                vertical: false,
+            };
+            s.text(&clean(label), cx, cy, style)?;
         }
     }
-    // row labels
-    for (r, label) in row_labels.iter().enumerate() {
+    Ok(())
+}
+
+/// Row labels, then group labels with their brackets.
+fn draw_row_labels(s: &mut Scene, k: &Checked, g: &Geometry, row_y: &[f64]) -> Res<()> {
+    for (r, label) in g.row_labels.iter().enumerate() {
         s.text(
             label,
-            rl_right,
-            row_y[r] + (row_h - 1.0) / 2.0,
+            g.rl_right,
+            row_y[r] + (g.row_h - 1.0) / 2.0,
             Style {
                 font: F_TICK,
                 color: TEXT,
@@ -301,14 +435,13 @@ pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
             },
         )?;
     }
-    // group labels and brackets
-    for (gi, g) in groups.iter().enumerate() {
-        let top = row_y[g.1];
-        let bottom = row_y[g.2] + row_h - 1.0;
-        for (li, line) in group_lines[gi].iter().enumerate() {
+    for (gi, grp) in k.groups.iter().enumerate() {
+        let top = row_y[grp.1];
+        let bottom = row_y[grp.2] + g.row_h - 1.0;
+        for (li, line) in g.group_lines[gi].iter().enumerate() {
             s.text(
                 line,
-                gx0,
+                g.gx0,
                 top + 1.0 + li as f64 * lh(F_GROUP),
                 Style {
                     font: F_GROUP,
@@ -319,7 +452,7 @@ pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
                 },
             )?;
         }
-        let bx = gx0 + group_text_w + 8.0;
+        let bx = g.gx0 + g.group_text_w + 8.0;
         s.line(
             vec![
                 (bx + 4.0, top + 1.0),
@@ -331,35 +464,40 @@ pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
             1.0,
         );
     }
-    // column labels (top, and bottom for tall grids)
-    let repeat_bottom = nrows > 40;
-    for (ci, label) in col_labels.iter().enumerate() {
-        let cx = gx + ci as f64 * cell_w + (cell_w - 1.0) / 2.0;
-        if horizontal_cols {
+    Ok(())
+}
+
+/// Column labels above the grid, repeated below tall grids; upright when they fit a cell,
+/// else reading upwards.
+fn draw_column_labels(
+    s: &mut Scene,
+    g: &Geometry,
+    grid_top: f64,
+    grid_bottom: f64,
+    repeat_bottom: bool,
+) -> Res<()> {
+    let style = |h, v, vertical| Style {
+        font: F_TICK,
+        color: TEXT,
+        h,
+        v,
+        vertical,
+    };
+    for (ci, label) in g.col_labels.iter().enumerate() {
+        let cx = g.gx + ci as f64 * g.cell_w + (g.cell_w - 1.0) / 2.0;
+        if g.horizontal_cols {
             s.text(
                 label,
                 cx,
                 grid_top - 4.0,
-                Style {
-                    font: F_TICK,
-                    color: TEXT,
-                    h: HAlign::Middle,
-                    v: VAlign::Bottom,
-                    vertical: false,
-                },
+                style(HAlign::Middle, VAlign::Bottom, false),
             )?;
             if repeat_bottom {
                 s.text(
                     label,
                     cx,
                     grid_bottom + 3.0,
-                    Style {
-                        font: F_TICK,
-                        color: TEXT,
-                        h: HAlign::Middle,
-                        v: VAlign::Top,
-                        vertical: false,
-                    },
+                    style(HAlign::Middle, VAlign::Top, false),
                 )?;
             }
         } else {
@@ -367,40 +505,23 @@ pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
                 label,
                 cx,
                 grid_top - 5.0,
-                Style {
-                    font: F_TICK,
-                    color: TEXT,
-                    h: HAlign::Start,
-                    v: VAlign::Middle,
-                    vertical: true,
-                },
+                style(HAlign::Start, VAlign::Middle, true),
             )?;
             if repeat_bottom {
                 s.text(
                     label,
                     cx,
                     grid_bottom + 4.0,
-                    Style {
-                        font: F_TICK,
-                        color: TEXT,
-                        h: HAlign::End,
-                        v: VAlign::Middle,
-                        vertical: true,
-                    },
+                    style(HAlign::End, VAlign::Middle, true),
                 )?;
             }
         }
     }
-    let mut bottom = grid_bottom;
-    if repeat_bottom {
-        bottom += 6.0 + col_area;
-    }
-    if !y_label.is_empty() {
-        vertical_title(&mut s, &y_label, ylab_x, grid_top, grid_bottom, 0.0, bottom)?;
-    }
-    s.w = right.ceil();
-    s.h = bottom.ceil() + 2.0;
+    Ok(())
+}
 
+/// Categories, "not applicable" where some cell is empty, and the marks that occur.
+fn legend(c: &Heatmap, has_none: bool, na_category: Option<usize>) -> Vec<LegendEntry> {
     let mut legend: Vec<LegendEntry> = c
         .categories
         .iter()
@@ -423,5 +544,5 @@ pub(super) fn heatmap_scene(c: &Heatmap) -> Res<Scene> {
             });
         }
     }
-    compose(&c.title, &legend, s, &c.notes, &c.source)
+    legend
 }
