@@ -23,7 +23,11 @@ fn claim_destinations(expr: &str) -> Vec<String> {
         };
         let codes: Vec<String> = if atom == "@all" {
             (0..places.len())
-                .map(|i| places.code(i as wassenaar::data::places::PlaceId).to_string())
+                .map(|i| {
+                    places
+                        .code(i as wassenaar::data::places::PlaceId)
+                        .to_string()
+                })
                 .collect()
         } else {
             assert!(
@@ -96,7 +100,11 @@ fn every_no_clearance_gap_claim_holds_exhaustively() {
                     .as_deref()
                     .unwrap_or_else(|| panic!("{id} gap {} has no claim_destinations", gap.id)),
             );
-            assert!(!gap.claim_items.is_empty(), "{id} gap {} has no items", gap.id);
+            assert!(
+                !gap.claim_items.is_empty(),
+                "{id} gap {} has no items",
+                gap.id
+            );
             for j in &members {
                 for item in &gap.claim_items {
                     for dest in &dests {
