@@ -334,3 +334,46 @@ fn japan_group_a_inform_control_from_october_2025() {
     );
     expect(&vn, "licence-required", "");
 }
+
+/// The UK in time: EU law until 2020-12-31 (European Union (Withdrawal) Act 2018, a `[[period]]`),
+/// then the assimilated Reg. 428/2009 (Art. 3 licence, OGEL for EU member states of 31 Dec
+/// 2020); the Russia dual-use ban from 1 Mar 2022 (SI 2019/855 as amended); the Iran I&M
+/// prohibition of SI 2023/1314 from 14 Dec 2023.
+#[test]
+fn united_kingdom_history_eu_law_then_assimilated_law_then_sanctions() {
+    let at = |day: &str, dest: &str, item: &str| {
+        super::eval_at(day, "GB", &[("item", item), ("destination", dest)])
+    };
+    let eu_days = at("2019-06-01", "FR", "4A005");
+    assert!(
+        !eu_days.reasons.contains("Great Britain") && !eu_days.reasons.contains("OGEL-EU"),
+        "{}",
+        eu_days.reasons
+    );
+    expect(&at("2022-01-15", "FR", "4A005"), "authorised", "OGEL-EU");
+    expect(&at("2022-01-15", "CN", "4A005"), "licence-required", "");
+    expect(&at("2022-01-15", "RU", "4A005"), "licence-required", "");
+    expect(&at("2022-06-01", "RU", "4A005"), "prohibited", "");
+    let ir = at("2024-01-10", "IR", "5A001.j");
+    expect(&ir, "prohibited", "");
+    assert!(ir.reasons.contains("IM-IRAN"), "{}", ir.reasons);
+}
+
+/// Norway in time: FOR-2014-08-15-1076 banned List II exports to Russia for military end use
+/// only; the amendments of 18 Mar 2022 ban every List II export.
+#[test]
+fn norway_russia_ban_dated_march_2022() {
+    let p = [("item", "4A005"), ("destination", "RU")];
+    expect(
+        &super::eval_at("2022-01-10", "NO", &p),
+        "licence-required",
+        "",
+    );
+    let mil = [
+        ("item", "4A005"),
+        ("destination", "RU"),
+        ("end_use", "military"),
+    ];
+    expect(&super::eval_at("2022-01-10", "NO", &mil), "prohibited", "");
+    expect(&super::eval_at("2022-06-01", "NO", &p), "prohibited", "");
+}
