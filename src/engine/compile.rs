@@ -920,8 +920,7 @@ fn compile_regime(
             )
         } else if a.effect == Effect::OnApplication {
             format!(
-                "{} is granted only on application, so a licence is still needed (the {} itself, where held, may be that licence): {}",
-                a.meta.id,
+                "{} is granted on application: it covers this export only if the exporter holds one that names it, otherwise an individual licence: {}",
                 a.meta.id,
                 a.meta.note.clone().unwrap_or_default()
             )
