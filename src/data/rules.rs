@@ -257,6 +257,10 @@ crate::vocabulary!(
         Authorises => "authorises",
         /// It may authorise: eligibility turns on facts the scenario does not carry.
         MayAuthorise => "may-authorise",
+        /// A licence granted to an exporter on application (a bulk or global licence): it
+        /// never lowers the outcome; it is named in `conditions` as a licence that may be
+        /// applied for or already held.
+        OnApplication => "on-application",
     }
 );
 

@@ -208,6 +208,8 @@ pub struct CAuthorisation {
     pub only_reasons: Vec<String>,
     /// May authorise only.
     pub may_only: bool,
+    /// Granted on application: named in the conditions, never lowers the outcome.
+    pub on_application: bool,
     /// Value limit.
     pub max_value: Option<ValueLimit>,
     /// Restrictions.
@@ -919,6 +921,12 @@ fn compile_regime(
                 a.meta.id,
                 a.meta.note.clone().unwrap_or_default()
             )
+        } else if a.effect == Effect::OnApplication {
+            format!(
+                "{} is granted on application: it covers this export only if the exporter holds one that names it, otherwise an individual licence: {}",
+                a.meta.id,
+                a.meta.note.clone().unwrap_or_default()
+            )
         } else {
             format!("{} applies", a.meta.id)
         };
@@ -947,6 +955,7 @@ fn compile_regime(
             transactions: a.transactions,
             only_reasons: a.only_reasons.clone(),
             may_only,
+            on_application: a.effect == Effect::OnApplication,
             max_value: a.max_value,
             restrictions,
             fact: fact_of(interner, &a.meta, &text, unc, c),

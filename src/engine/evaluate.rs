@@ -170,6 +170,9 @@ struct Acc {
     policy: LicencePolicy,
     reasons: Vec<Step>,
     conditions: Vec<Step>,
+    /// Steps that name a licence granted on application (taken back by a rule that bars
+    /// authorisations).
+    application: Vec<Step>,
 }
 
 impl Acc {
@@ -183,6 +186,7 @@ impl Acc {
             policy: LicencePolicy::Unstated,
             reasons: Vec::new(),
             conditions: Vec::new(),
+            application: Vec::new(),
         }
     }
 
@@ -209,6 +213,11 @@ impl Acc {
     /// A rule that definitely applies and bars authorisations.
     fn raise(&mut self, o: Outcome, policy: LicencePolicy, step: Step) {
         self.drop_auth();
+        if !self.application.is_empty() {
+            let app = std::mem::take(&mut self.application);
+            self.reasons.retain(|r| !app.contains(r));
+            self.conditions.retain(|r| !app.contains(r));
+        }
         if o > self.hi || (o == self.hi && self.policy == LicencePolicy::Unstated) {
             self.policy = policy;
         }
@@ -620,6 +629,18 @@ impl World {
                     }
                     Member::No => {}
                 }
+            }
+            if a.on_application {
+                // A licence granted on application: named, the outcome stays as it is.
+                let st = Step::new(a.fact, u);
+                acc.reasons.push(st);
+                acc.application.push(st);
+                if let Some(cf) = a.conditions_fact {
+                    let c = Step::new(cf, u);
+                    acc.conditions.push(c);
+                    acc.application.push(c);
+                }
+                continue;
             }
             acc.auth = Some(ai as u16);
             acc.auth_step = Some(Step::new(a.fact, u));

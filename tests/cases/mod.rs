@@ -11,6 +11,7 @@ mod national;
 mod parties;
 mod properties;
 mod report;
+mod sanctions;
 mod us;
 mod workflow;
 
