@@ -9,7 +9,8 @@ const SPAN: Rgb = (198, 219, 239);
 // Timeline
 // ---------------------------------------------------------------------------
 
-pub(super) fn timeline_scene(c: &Timeline) -> Res<Scene> {
+/// Checks lanes, range, events and spans.
+fn check_timeline(c: &Timeline) -> Res<()> {
     let nl = c.lanes.len();
     if nl == 0 {
         return Err(invalid("timeline: no lanes"));
@@ -46,28 +47,34 @@ pub(super) fn timeline_scene(c: &Timeline) -> Res<Scene> {
             return Err(invalid(format!("timeline: bad span {i}")));
         }
     }
-    let lane_labels: Vec<String> = c
-        .lanes
-        .iter()
-        .map(|l| fit(&clean(l), 260.0, F_TICK))
-        .collect::<Res<_>>()?;
-    let lw = max_width(&lane_labels, F_TICK)?.ceil();
-    let years = x1 - x0;
-    let pw = (years * 72.0).clamp(480.0, 1100.0).round();
-    let ppy = pw / years;
-    const R: f64 = 5.5;
-    const TIER: f64 = 20.0;
-    const PAD: f64 = 4.0;
+    Ok(())
+}
 
-    // place events: per lane, in year order, into the first free sub-row
-    struct Placed {
-        lane: usize,
-        x: f64,
-        tier: usize,
-        label: String,
-        left: bool,
-        cat: usize,
-    }
+/// An event placed in its lane: x, sub-row, label and side.
+struct Placed {
+    lane: usize,
+    x: f64,
+    tier: usize,
+    label: String,
+    left: bool,
+    cat: usize,
+}
+
+/// Events placed per lane, in year order, each into the first free sub-row; with the number of
+/// sub-rows per lane and the horizontal extent of the labels.
+struct Placement {
+    placed: Vec<Placed>,
+    lane_tiers: Vec<usize>,
+    min_x: f64,
+    max_x: f64,
+}
+
+const R: f64 = 5.5;
+const TIER: f64 = 20.0;
+const PAD: f64 = 4.0;
+
+fn place(c: &Timeline, pw: f64, ppy: f64) -> Res<Placement> {
+    let (nl, x0) = (c.lanes.len(), c.x_range.0);
     let mut placed: Vec<Placed> = Vec::with_capacity(c.events.len());
     let mut lane_tiers = vec![1usize; nl];
     let (mut min_x, mut max_x): (f64, f64) = (0.0, pw);
@@ -113,6 +120,34 @@ pub(super) fn timeline_scene(c: &Timeline) -> Res<Scene> {
         }
         *tiers_out = ends.len().max(1);
     }
+    Ok(Placement {
+        placed,
+        lane_tiers,
+        min_x,
+        max_x,
+    })
+}
+
+pub(super) fn timeline_scene(c: &Timeline) -> Res<Scene> {
+    check_timeline(c)?;
+    let nl = c.lanes.len();
+    let (x0, x1) = c.x_range;
+    let lane_labels: Vec<String> = c
+        .lanes
+        .iter()
+        .map(|l| fit(&clean(l), 260.0, F_TICK))
+        .collect::<Res<_>>()?;
+    let lw = max_width(&lane_labels, F_TICK)?.ceil();
+    let years = x1 - x0;
+    let pw = (years * 72.0).clamp(480.0, 1100.0).round();
+    let ppy = pw / years;
+
+    let Placement {
+        placed,
+        lane_tiers,
+        min_x,
+        max_x,
+    } = place(c, pw, ppy)?;
 
     let mut s = Scene::default();
     let lane_right = lw;
