@@ -871,28 +871,22 @@ pub(crate) fn check(
         diag,
     };
     let mut out = Rules::default();
-    let mut ids: Vec<(String, Option<Date>, Option<Date>)> = Vec::new();
-    let mut seen = |ck: &mut Checker<'_>, id: &S<String>, m: &RuleMeta| {
-        let clash = ids.iter().any(|(i, f, t)| {
-            i == &m.id
-                && f.is_none_or(|f| m.validity.to.is_none_or(|mt| f <= mt))
-                && t.is_none_or(|t| m.validity.from.is_none_or(|mf| mf <= t))
-        });
-        if clash {
-            ck.report(
-                id,
-                "id",
-                Code::Duplicate,
-                "rule id defined twice with overlapping validity",
-            );
-        }
-        ids.push((m.id.clone(), m.validity.from, m.validity.to));
-    };
-    for r in &raw.requirement {
+    check_requirements(&mut ck, &raw.requirement, &mut out);
+    check_frees(&mut ck, &raw.free, &mut out);
+    check_authorisations(&mut ck, &raw.authorisation, &mut out);
+    check_catch_alls(&mut ck, &raw.catch_all, &mut out);
+    check_overlays(&mut ck, &raw.overlay, &mut out);
+    check_reach(&mut ck, &raw.reach, &mut out);
+    check_party_lists(&mut ck, &raw.party_list, &mut out);
+    out
+}
+
+/// Requirements: a licence is required.
+fn check_requirements(ck: &mut Checker<'_>, raw: &[RawRequirement], out: &mut Rules) {
+    for r in raw {
         let n = ck.diag.errors();
         let label = ck.required(&r.id, &r.label, "label");
         let meta = meta!(ck, r, label);
-        seen(&mut ck, &r.id, &meta);
         let items = r.items.as_ref().and_then(|i| ck.patterns(i, "items"));
         let dest = ck
             .required(&r.id, &r.destinations, "destinations")
@@ -910,7 +904,11 @@ pub(crate) fn check(
             });
         }
     }
-    for r in &raw.free {
+}
+
+/// Why no licence is needed.
+fn check_frees(ck: &mut Checker<'_>, raw: &[RawFree], out: &mut Rules) {
+    for r in raw {
         let n = ck.diag.errors();
         let label = ck.required(&r.id, &r.label, "label");
         let meta = meta!(ck, r, label);
@@ -929,14 +927,17 @@ pub(crate) fn check(
             });
         }
     }
-    for a in &raw.authorisation {
+}
+
+/// Licence exceptions and general authorisations, with their restrictions.
+fn check_authorisations(ck: &mut Checker<'_>, raw: &[RawAuthorisation], out: &mut Rules) {
+    for a in raw {
         let n = ck.diag.errors();
         let name = ck
             .required(&a.id, &a.name, "name")
             .map(|s| s.get_ref().clone())
             .unwrap_or_default();
         let meta = meta!(ck, a, None);
-        seen(&mut ck, &a.id, &meta);
         let items = match &a.items {
             Some(i) => ck.patterns(i, "items"),
             None => {
@@ -1014,11 +1015,14 @@ pub(crate) fn check(
             });
         }
     }
-    for r in &raw.catch_all {
+}
+
+/// End-use and end-user catch-alls.
+fn check_catch_alls(ck: &mut Checker<'_>, raw: &[RawCatchAll], out: &mut Rules) {
+    for r in raw {
         let n = ck.diag.errors();
         let label = ck.required(&r.id, &r.label, "label");
         let meta = meta!(ck, r, label);
-        seen(&mut ck, &r.id, &meta);
         let scope = match &r.items {
             Some(i) => ck.scope(i, "items"),
             None => {
@@ -1041,11 +1045,14 @@ pub(crate) fn check(
             });
         }
     }
-    for r in &raw.overlay {
+}
+
+/// Embargoes and sanctions with their item scope.
+fn check_overlays(ck: &mut Checker<'_>, raw: &[RawOverlay], out: &mut Rules) {
+    for r in raw {
         let n = ck.diag.errors();
         let label = ck.required(&r.id, &r.label, "label");
         let meta = meta!(ck, r, label);
-        seen(&mut ck, &r.id, &meta);
         let dest = ck
             .required(&r.id, &r.destinations, "destinations")
             .and_then(|d| ck.destinations(d, "destinations"));
@@ -1080,7 +1087,11 @@ pub(crate) fn check(
             });
         }
     }
-    for r in &raw.reach {
+}
+
+/// When this law follows items out of other states.
+fn check_reach(ck: &mut Checker<'_>, raw: &[RawReach], out: &mut Rules) {
+    for r in raw {
         let n = ck.diag.errors();
         let label = ck.required(&r.id, &r.label, "label");
         let meta = meta!(ck, r, label);
@@ -1123,7 +1134,11 @@ pub(crate) fn check(
             });
         }
     }
-    for r in &raw.party_list {
+}
+
+/// What a hit on a party list does.
+fn check_party_lists(ck: &mut Checker<'_>, raw: &[RawPartyList], out: &mut Rules) {
+    for r in raw {
         let n = ck.diag.errors();
         let label = ck.required(&r.id, &r.label, "label");
         let meta = meta!(ck, r, label);
@@ -1146,7 +1161,6 @@ pub(crate) fn check(
             });
         }
     }
-    out
 }
 
 /// The fields of every rule table (for the schema test).
