@@ -154,3 +154,92 @@ fn no_deemed_export_rule_in_the_eu() {
         r.citations
     );
 }
+
+/// Annex II Section A Part 3(1)(a)(ii) with Art. 4(1)(b): EU001 excludes a military end use only
+/// in a destination under an arms embargo, which the United States is not.
+#[test]
+fn eu001_military_end_use_bars_it_only_under_an_arms_embargo() {
+    let r = eval(
+        "DE",
+        &[
+            ("item", "4A005"),
+            ("destination", "US"),
+            ("end_use", "military"),
+        ],
+    );
+    expect(&r, "authorised", "EU001");
+}
+
+/// Art. 3(1): China is outside EU001, so a military end use there has no GEA; whether the 1989
+/// declaration is an arms embargo under Art. 2(19) is not settled, so EU003 (Annex II Section C)
+/// for a repair-return with a military end use is only a possibility.
+#[test]
+fn military_end_use_to_china_gets_no_general_authorisation() {
+    let r = eval(
+        "DE",
+        &[
+            ("item", "4A005"),
+            ("destination", "CN"),
+            ("end_use", "military"),
+        ],
+    );
+    expect(&r, "licence-required", "");
+    let repair = |end_use: &str| {
+        eval(
+            "DE",
+            &[
+                ("item", "5A001.j"),
+                ("destination", "CN"),
+                ("transaction", "repair-return"),
+                ("end_use", end_use),
+            ],
+        )
+    };
+    expect(&repair("unspecified"), "authorised", "EU003");
+    expect(&repair("military"), "indeterminate", "EU003");
+}
+
+/// Art. 4(1)(b) and Art. 2(19): the military catch-all for unlisted items reaches destinations
+/// under an arms embargo (Myanmar: Council Decision 2013/184/CFSP), not the United States; China
+/// stays open.
+#[test]
+fn military_catch_all_follows_the_arms_embargo_table() {
+    let unlisted = |dest: &str| {
+        eval(
+            "FR",
+            &[
+                ("item", "unlisted"),
+                ("destination", dest),
+                ("end_use", "military"),
+            ],
+        )
+    };
+    let mm = unlisted("MM");
+    expect(&mm, "licence-required", "");
+    assert!(mm.citations.contains("Art. 4(1)(b)"), "{}", mm.citations);
+    expect(&unlisted("US"), "not-listed", "");
+    expect(&unlisted("CN"), "indeterminate", "");
+}
+
+/// Council Reg. (EU) No 359/2011 Annex IV (monitoring equipment, Iran) leaves out Annex I items:
+/// it keeps an unlisted cyber-surveillance item open up to a prior authorisation, while 4A005 is
+/// decided by the dual-use rules and the Council Reg. (EU) No 267/2012 ban.
+#[test]
+fn iran_monitoring_annex_reaches_unlisted_items_only() {
+    let r = eval(
+        "FR",
+        &[
+            ("item", "unlisted-cyber-surveillance"),
+            ("destination", "IR"),
+        ],
+    );
+    expect(&r, "indeterminate", "");
+    assert!(r.citations.contains("359/2011"), "{}", r.citations);
+    let listed = from("FR", "4A005", "IR");
+    expect(&listed, "prohibited", "");
+    assert!(
+        !listed.citations.contains("359/2011"),
+        "{}",
+        listed.citations
+    );
+}
