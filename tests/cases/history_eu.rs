@@ -175,3 +175,60 @@ fn us_syria_relaxed_by_90_fr_42315() {
     expect(&at("2025-09-01", "US", &ear99), "licence-required", "");
     expect(&at("2025-09-02", "US", &ear99), "not-listed", "");
 }
+
+/// Council Reg. (EU) No 833/2014 Art. 2 (from 1 Aug 2014) banned dual-use exports to Russia for
+/// military end users; Council Reg. (EU) 2022/328 (25 Feb 2022) made the ban general.
+#[test]
+fn russia_dual_use_ban_from_military_end_users_to_all_reg_2022_328() {
+    let mil = [
+        ("item", "4A005"),
+        ("destination", "RU"),
+        ("end_user", "military"),
+    ];
+    let civ = [("item", "4A005"), ("destination", "RU")];
+    expect(&at("2016-06-01", "DE", &mil), "prohibited", "");
+    expect(&at("2016-06-01", "DE", &civ), "licence-required", "");
+    expect(&at("2021-06-01", "DE", &civ), "licence-required", "");
+    let r = at("2022-06-01", "DE", &civ);
+    expect(&r, "prohibited", "");
+    assert!(r.citations.contains("2022/328"), "{}", r.citations);
+}
+
+/// Council Reg. (EU) 2018/647 (OJ L 108, 27.4.2018) added to Reg. (EU) No 401/2013 a ban on
+/// dual-use exports to Myanmar for military end users.
+#[test]
+fn myanmar_military_end_user_ban_reg_2018_647() {
+    let pairs = [
+        ("item", "4A005"),
+        ("destination", "MM"),
+        ("end_user", "military"),
+    ];
+    expect(&at("2017-06-01", "DE", &pairs), "licence-required", "");
+    expect(&at("2019-06-01", "DE", &pairs), "prohibited", "");
+}
+
+/// The United Kingdom was inside the Union until the end of the transition period (Withdrawal
+/// Agreement Arts 126-127): a transfer there was intra-Union (Reg. (EC) No 428/2009 Art. 22);
+/// from 1 Jan 2021 Reg. (EU) 2019/496 made it an EU001 destination.
+#[test]
+fn united_kingdom_intra_union_until_2020_then_eu001_reg_2019_496() {
+    let pairs = [("item", "4A005"), ("destination", "GB")];
+    expect(&at("2019-06-01", "DE", &pairs), "no-licence-required", "");
+    let r = at("2021-03-01", "DE", &pairs);
+    expect(&r, "authorised", "EU001");
+    assert!(r.citations.contains("2019/496"), "{}", r.citations);
+}
+
+/// Reg. (EU) 2021/821 Annex II Section A Part 3 with Art. 4(1)(b): a military end use bars EU001
+/// only in an arms-embargoed destination; the arms-embargo table is known from 9 Sep 2021, so
+/// before that the outcome stays open.
+#[test]
+fn eu001_military_bar_follows_the_arms_embargo_table_over_time() {
+    let pairs = [
+        ("item", "4A005"),
+        ("destination", "US"),
+        ("end_use", "military"),
+    ];
+    expect(&at("2023-01-01", "DE", &pairs), "authorised", "EU001");
+    expect(&at("2020-06-01", "DE", &pairs), "indeterminate", "EU001");
+}
