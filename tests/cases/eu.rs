@@ -243,3 +243,62 @@ fn iran_monitoring_annex_reaches_unlisted_items_only() {
         listed.citations
     );
 }
+
+/// Gap SANCTIONS-UNLISTED-GOODS (claim `no-clearance`): the Iran, North Korea, Syria, Myanmar,
+/// Venezuela, Russia and Belarus sanctions (Council Reg. (EU) No 267/2012, 2017/1509, No 36/2012,
+/// No 401/2013, 2017/2063, No 833/2014, (EC) No 765/2006) reach goods beyond the dual-use list,
+/// so an unlisted item there is never cleared, for any end user and end use. Checked for every
+/// member state of the regime.
+#[test]
+fn sanctions_unlisted_goods_gap_claim_holds_exhaustively() {
+    use wassenaar::model::{EndUse, EndUser, Word};
+    let w = super::world();
+    let eu = w.regimes.iter().find(|r| r.id == "eu").expect("eu regime");
+    let gap = eu
+        .meta
+        .gaps
+        .iter()
+        .find(|g| g.id == "SANCTIONS-UNLISTED-GOODS")
+        .expect("gap recorded");
+    assert_eq!(gap.claim.as_deref(), Some("no-clearance"));
+    let dests: Vec<String> = gap
+        .claim_destinations
+        .as_deref()
+        .unwrap_or("")
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(dests.len(), 7, "{dests:?}");
+    let mut items = gap.claim_items.clone();
+    items.push("unlisted-cyber-surveillance".to_string());
+    let clearances = ["not-listed", "no-licence-required", "authorised"];
+    let members = [
+        "AT", "BE", "BG", "HR", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+        "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+    ];
+    for j in members {
+        for item in &items {
+            for dest in &dests {
+                for end_user in EndUser::WORDS {
+                    for end_use in EndUse::WORDS {
+                        let r = eval(
+                            j,
+                            &[
+                                ("item", item.as_str()),
+                                ("destination", dest.as_str()),
+                                ("end_user", end_user),
+                                ("end_use", end_use),
+                            ],
+                        );
+                        assert!(
+                            !clearances.contains(&r.outcome.as_str()),
+                            "{j} {item} -> {dest} ({end_user}, {end_use}): {} | {}",
+                            r.outcome,
+                            r.reasons
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
