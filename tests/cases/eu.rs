@@ -200,8 +200,8 @@ fn military_end_use_to_china_gets_no_general_authorisation() {
 }
 
 /// Art. 4(1)(b) and Art. 2(19): the military catch-all for unlisted items reaches destinations
-/// under an arms embargo (Myanmar: Council Decision 2013/184/CFSP), not the United States; China
-/// stays open.
+/// under an arms embargo (South Sudan: Council Decision (CFSP) 2015/740), not the United States;
+/// China stays open.
 #[test]
 fn military_catch_all_follows_the_arms_embargo_table() {
     let unlisted = |dest: &str| {
@@ -214,9 +214,9 @@ fn military_catch_all_follows_the_arms_embargo_table() {
             ],
         )
     };
-    let mm = unlisted("MM");
-    expect(&mm, "licence-required", "");
-    assert!(mm.citations.contains("Art. 4(1)(b)"), "{}", mm.citations);
+    let ss = unlisted("SS");
+    expect(&ss, "licence-required", "");
+    assert!(ss.citations.contains("Art. 4(1)(b)"), "{}", ss.citations);
     expect(&unlisted("US"), "not-listed", "");
     expect(&unlisted("CN"), "indeterminate", "");
 }
