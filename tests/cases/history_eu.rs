@@ -74,6 +74,9 @@ fn article_5_catch_all_starts_with_regulation_2021_821() {
         "{}",
         before.citations
     );
+    // Germany, under the same Union law.
+    expect(&at("2021-09-09", "DE", &pairs), "licence-required", "");
+    expect(&at("2021-09-08", "DE", &pairs), "indeterminate", "");
     // Without the end use no catch-all applies, before or after.
     let plain = [
         ("item", "unlisted-cyber-surveillance"),
