@@ -154,3 +154,151 @@ fn no_deemed_export_rule_in_the_eu() {
         r.citations
     );
 }
+
+/// Annex II Section A Part 3(1)(a)(ii) with Art. 4(1)(b): EU001 excludes a military end use only
+/// in a destination under an arms embargo, which the United States is not.
+#[test]
+fn eu001_military_end_use_bars_it_only_under_an_arms_embargo() {
+    let r = eval(
+        "DE",
+        &[
+            ("item", "4A005"),
+            ("destination", "US"),
+            ("end_use", "military"),
+        ],
+    );
+    expect(&r, "authorised", "EU001");
+}
+
+/// Art. 3(1): China is outside EU001, so a military end use there has no GEA; whether the 1989
+/// declaration is an arms embargo under Art. 2(19) is not settled, so EU003 (Annex II Section C)
+/// for a repair-return with a military end use is only a possibility.
+#[test]
+fn military_end_use_to_china_gets_no_general_authorisation() {
+    let r = eval(
+        "DE",
+        &[
+            ("item", "4A005"),
+            ("destination", "CN"),
+            ("end_use", "military"),
+        ],
+    );
+    expect(&r, "licence-required", "");
+    let repair = |end_use: &str| {
+        eval(
+            "DE",
+            &[
+                ("item", "5A001.j"),
+                ("destination", "CN"),
+                ("transaction", "repair-return"),
+                ("end_use", end_use),
+            ],
+        )
+    };
+    expect(&repair("unspecified"), "authorised", "EU003");
+    expect(&repair("military"), "indeterminate", "EU003");
+}
+
+/// Art. 4(1)(b) and Art. 2(19): the military catch-all for unlisted items reaches destinations
+/// under an arms embargo (South Sudan: Council Decision (CFSP) 2015/740), not the United States;
+/// China stays open.
+#[test]
+fn military_catch_all_follows_the_arms_embargo_table() {
+    let unlisted = |dest: &str| {
+        eval(
+            "FR",
+            &[
+                ("item", "unlisted"),
+                ("destination", dest),
+                ("end_use", "military"),
+            ],
+        )
+    };
+    let ss = unlisted("SS");
+    expect(&ss, "licence-required", "");
+    assert!(ss.citations.contains("Art. 4(1)(b)"), "{}", ss.citations);
+    expect(&unlisted("US"), "not-listed", "");
+    expect(&unlisted("CN"), "indeterminate", "");
+}
+
+/// Council Reg. (EU) No 359/2011 Annex IV (monitoring equipment, Iran) leaves out Annex I items:
+/// it keeps an unlisted cyber-surveillance item open up to a prior authorisation, while 4A005 is
+/// decided by the dual-use rules and the Council Reg. (EU) No 267/2012 ban.
+#[test]
+fn iran_monitoring_annex_reaches_unlisted_items_only() {
+    let r = eval(
+        "FR",
+        &[
+            ("item", "unlisted-cyber-surveillance"),
+            ("destination", "IR"),
+        ],
+    );
+    expect(&r, "indeterminate", "");
+    assert!(r.citations.contains("359/2011"), "{}", r.citations);
+    let listed = from("FR", "4A005", "IR");
+    expect(&listed, "prohibited", "");
+    assert!(
+        !listed.citations.contains("359/2011"),
+        "{}",
+        listed.citations
+    );
+}
+
+/// Gap SANCTIONS-UNLISTED-GOODS (claim `no-clearance`): the Iran, North Korea, Syria, Myanmar,
+/// Venezuela, Russia and Belarus sanctions (Council Reg. (EU) No 267/2012, 2017/1509, No 36/2012,
+/// No 401/2013, 2017/2063, No 833/2014, (EC) No 765/2006) reach goods beyond the dual-use list,
+/// so an unlisted item there is never cleared, for any end user and end use. Checked for every
+/// member state of the regime.
+#[test]
+fn sanctions_unlisted_goods_gap_claim_holds_exhaustively() {
+    use wassenaar::model::{EndUse, EndUser, Word};
+    let w = super::world();
+    let eu = w.regimes.iter().find(|r| r.id == "eu").expect("eu regime");
+    let gap = eu
+        .meta
+        .gaps
+        .iter()
+        .find(|g| g.id == "SANCTIONS-UNLISTED-GOODS")
+        .expect("gap recorded");
+    assert_eq!(gap.claim.as_deref(), Some("no-clearance"));
+    let dests: Vec<String> = gap
+        .claim_destinations
+        .as_deref()
+        .unwrap_or("")
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(dests.len(), 7, "{dests:?}");
+    let mut items = gap.claim_items.clone();
+    items.push("unlisted-cyber-surveillance".to_string());
+    let clearances = ["not-listed", "no-licence-required", "authorised"];
+    let members = [
+        "AT", "BE", "BG", "HR", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+        "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+    ];
+    for j in members {
+        for item in &items {
+            for dest in &dests {
+                for end_user in EndUser::WORDS {
+                    for end_use in EndUse::WORDS {
+                        let r = eval(
+                            j,
+                            &[
+                                ("item", item.as_str()),
+                                ("destination", dest.as_str()),
+                                ("end_user", end_user),
+                                ("end_use", end_use),
+                            ],
+                        );
+                        assert!(
+                            !clearances.contains(&r.outcome.as_str()),
+                            "{j} {item} -> {dest} ({end_user}, {end_use}): {} | {}",
+                            r.outcome,
+                            r.reasons
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

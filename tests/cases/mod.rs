@@ -5,6 +5,7 @@ mod cli;
 mod crosscheck;
 mod datasets;
 mod eu;
+mod history_eu;
 mod input;
 mod layers;
 mod national;
