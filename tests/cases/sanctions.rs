@@ -167,11 +167,6 @@ fn sanctioned_destinations(chain: &[usize]) -> BTreeSet<String> {
     out
 }
 
-/// Folders whose reach beyond the lists is being modelled on another branch (issue 11, EU and
-/// German part): the EU Iran and DPRK measures still let unlisted items come out not-listed
-/// there. Remove an entry once that work is merged.
-const PENDING: &[&str] = &["eu", "de"];
-
 /// Russia, Belarus, Iran and North Korea: every jurisdiction whose datasets record sanctions on
 /// one of them (an overlay or catch-all naming it) reaches goods beyond the lists there, so an
 /// unlisted item (`unlisted`, `unlisted-cyber-surveillance`) is never `not-listed`, under any end
@@ -185,9 +180,6 @@ fn unlisted_items_to_sanctioned_destinations_are_never_not_listed() {
     let w = world();
     let mut covered = BTreeSet::new();
     for (id, members, chain) in folders() {
-        if PENDING.contains(&id.as_str()) {
-            continue;
-        }
         let dests = sanctioned_destinations(&chain);
         for j in &members {
             for dest in &dests {
