@@ -48,7 +48,23 @@ fn split(s: &str) -> impl Iterator<Item = &str> {
     s.split("; ").filter(|t| !t.is_empty())
 }
 
-/// Run-length encoding of a column of cell ids: `id` or `id*count`, comma-separated.
+/// A number in base 36 (digits, then lower-case letters).
+fn b36(mut n: u32) -> String {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Run-length encoding of a column of cell ids, in base 36: `id` or `id*count`,
+/// comma-separated.
 fn rle(v: &[u32]) -> String {
     let mut out = String::new();
     let mut k = 0;
@@ -60,10 +76,10 @@ fn rle(v: &[u32]) -> String {
         if !out.is_empty() {
             out.push(',');
         }
-        if n == 1 {
-            let _ = write!(out, "{}", v[k]);
-        } else {
-            let _ = write!(out, "{}*{}", v[k], n);
+        out.push_str(&b36(v[k]));
+        if n > 1 {
+            out.push('*');
+            out.push_str(&b36(n as u32));
         }
         k += n;
     }
@@ -250,7 +266,7 @@ pub(crate) fn html(grid: &Grid<'_>) -> String {
 pub(crate) const SCRIPT: &str = r#"(function(){
 var D=JSON.parse(document.getElementById('x-data').textContent);
 var vcache={};
-function vec(id){if(vcache[id])return vcache[id];var out=[];D.vecs[id].split(',').forEach(function(t){var k=t.indexOf('*');if(k<0){out.push(+t);}else{var v=+t.slice(0,k),n=+t.slice(k+1);for(var i=0;i<n;i++)out.push(v);}});vcache[id]=out;return out;}
+function vec(id){if(vcache[id])return vcache[id];var out=[];D.vecs[id].split(',').forEach(function(t){var k=t.indexOf('*');if(k<0){out.push(parseInt(t,36));}else{var v=parseInt(t.slice(0,k),36),n=parseInt(t.slice(k+1),36);for(var i=0;i<n;i++)out.push(v);}});vcache[id]=out;return out;}
 function parse(){var q={};location.hash.replace(/^#/,'').split('&').forEach(function(kv){var i=kv.indexOf('=');if(i>0)q[decodeURIComponent(kv.slice(0,i))]=decodeURIComponent(kv.slice(i+1));});return q;}
 function pick(list,v,d){var i=list.indexOf(v);return i<0?d:i;}
 var sel={item:document.getElementById('x-item'),user:document.getElementById('x-user'),use:document.getElementById('x-use')};

@@ -335,8 +335,9 @@ fn draw_fills(
     }
 }
 
-/// Confidence marks: bars along the cell's bottom (mark 1) or top and bottom (mark 2), in runs
-/// like the fills, before the column gaps cut them into cells.
+/// Confidence marks: a bar along the bottom of every marked cell, and one along the top of
+/// cells with mark 2, each in runs of one ink (like the fills), before the column gaps cut them
+/// into cells.
 fn draw_marks(
     s: &mut Scene,
     c: &Heatmap,
@@ -347,25 +348,26 @@ fn draw_marks(
     let ncols = c.columns.len();
     for (r, marks) in c.marks.iter().enumerate() {
         let ink = |ci: usize| contrast_text(color_of(&c.cells[r][ci]));
-        let mut ci = 0;
-        while ci < ncols {
-            let (k, colour) = (marks[ci], ink(ci));
-            let mut end = ci + 1;
-            while end < ncols && marks[end] == k && ink(end) == colour {
-                end += 1;
+        let (top, bottom) = (row_y[r], row_y[r] + g.row_h - 1.0);
+        for (min, y0, y1) in [(1, bottom - MARK_BAR, bottom), (2, top, top + MARK_BAR)] {
+            let mut ci = 0;
+            while ci < ncols {
+                if marks[ci] < min {
+                    ci += 1;
+                    continue;
+                }
+                let colour = ink(ci);
+                let mut end = ci + 1;
+                while end < ncols && marks[end] >= min && ink(end) == colour {
+                    end += 1;
+                }
+                let (x0, x1) = (
+                    g.gx + ci as f64 * g.cell_w,
+                    g.gx + end as f64 * g.cell_w - 1.0,
+                );
+                s.rect(x0, y0, x1, y1, colour);
+                ci = end;
             }
-            let (x0, x1) = (
-                g.gx + ci as f64 * g.cell_w,
-                g.gx + end as f64 * g.cell_w - 1.0,
-            );
-            let (top, bottom) = (row_y[r], row_y[r] + g.row_h - 1.0);
-            if k >= 1 {
-                s.rect(x0, bottom - MARK_BAR, x1, bottom, colour);
-            }
-            if k >= 2 {
-                s.rect(x0, top, x1, top + MARK_BAR, colour);
-            }
-            ci = end;
         }
     }
 }
