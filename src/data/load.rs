@@ -1656,13 +1656,11 @@ type Partial = (Head, Vec<EntryRow>, Vec<GroupTable>, Option<String>);
 /// National-only paragraphs (`4A005.z.1`) hang under the nearest catalogue ancestor.
 fn link_national_parents(catalogue: &mut Catalogue, partial: &[Partial]) {
     let mut national: Vec<(ItemId, String)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (_, entries, _, _) in partial {
         for e in entries {
             let it = catalogue.get(e.item);
-            if it.kind == ItemKind::National
-                && it.parent.is_none()
-                && !national.iter().any(|(i, _)| *i == e.item)
-            {
+            if it.kind == ItemKind::National && it.parent.is_none() && seen.insert(e.item) {
                 national.push((e.item, it.code.clone()));
             }
         }

@@ -1197,7 +1197,8 @@ fn compile_entries(rd: &RegimeData, day: Date, interner: &mut Interner) -> Vec<E
     let mut out = Vec::new();
     for (row, e) in rd.entries.iter().enumerate() {
         let status = e.validity.on(day, base);
-        if status == InForce::No {
+        // A `name-only` row only names a paragraph: its nearest ancestor's rows decide it.
+        if status == InForce::No || e.tags.iter().any(|t| t == "name-only") {
             continue;
         }
         let entry = compile_entry(row, e, status == InForce::Unknown, interner);
@@ -1314,6 +1315,15 @@ fn plans(
             out_of_force.entry(e.item).or_insert(fact);
         }
     }
+    // The rows below every item: each row's item hands its rows to all its ancestors.
+    let mut below_of: HashMap<ItemId, Vec<u32>> = HashMap::new();
+    for (&it, rows) in &by_item {
+        let mut cur = cat.get(it).parent;
+        while let Some(p) = cur {
+            below_of.entry(p).or_default().extend(rows.iter().copied());
+            cur = cat.get(p).parent;
+        }
+    }
     let mut plans = vec![Plan::default(); cat.len()];
     for item in cat.ids() {
         let plan = &mut plans[item as usize];
@@ -1321,12 +1331,7 @@ fn plans(
             plan.unlisted_fact = Some(f);
             // Rows below the item may still be in force; keep them as the units.
         }
-        let mut below: Vec<u32> = Vec::new();
-        for (&it, rows) in &by_item {
-            if it != item && cat.is_within(it, item) {
-                below.extend(rows.iter().copied());
-            }
-        }
+        let mut below: Vec<u32> = below_of.remove(&item).unwrap_or_default();
         below.sort_unstable();
         let own = by_item.get(&item).cloned().unwrap_or_default();
         let mut ancestor = None;
