@@ -76,6 +76,9 @@ pub struct Entry {
     pub partial_fact: Option<FactId>,
     /// Value limit in US dollars (LVS).
     pub value_limit: Option<f64>,
+    /// The row is inferred from the Wassenaar list (tag `inferred-listing`): an authorisation
+    /// can only may-authorise it.
+    pub inferred_fact: Option<FactId>,
     /// Index of the row in the regime's `entries.csv` rows.
     pub row: usize,
     /// Folder the row comes from.
@@ -1251,7 +1254,14 @@ fn compile_entry(row: usize, e: &EntryRow, unknown: bool, interner: &mut Interne
     } else {
         None
     };
+    let inferred_fact = e.tags.iter().any(|t| t == "inferred-listing").then(|| {
+        interner.choice(
+            "{entry} is inferred from the Wassenaar list, its national text not read: whether the authorisation reaches it is not established",
+            e.confidence.min(Confidence::Secondary),
+        )
+    });
     Entry {
+        inferred_fact,
         local_code: e.local_code.clone(),
         item: e.item,
         reasons: e.reasons.clone(),

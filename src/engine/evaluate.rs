@@ -621,6 +621,10 @@ impl World {
                     Member::No => {}
                 }
             }
+            if let Some(f) = entry.inferred_fact {
+                certain = false;
+                acc.reasons.push(Step::new(f, u));
+            }
             acc.auth = Some(ai as u16);
             acc.auth_step = Some(Step::new(a.fact, u));
             acc.lo = Outcome::Authorised;
