@@ -80,6 +80,43 @@ impl ListRow {
     }
 }
 
+/// The entry of a list code: the code up to its first paragraph, blank or bracket (`0A501` for
+/// `0A501.y`, `4A001` for `4A001.a (meeting …)`).
+pub fn entry_key(code: &str) -> &str {
+    let end = code.find(['.', ' ', '(']).unwrap_or(code.len());
+    &code[..end]
+}
+
+/// The entries of a regime's list beyond the Wassenaar list, by origin of the control: distinct
+/// entry codes of its national-only rows that are not Wassenaar entries (paragraphs such as the
+/// US `.z` variants of Wassenaar entries are not counted as entries of their own).
+pub fn beyond_wa(world: &World, r: &crate::engine::Regime) -> BTreeMap<String, usize> {
+    let cat = world.catalogue();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for e in &r.entries {
+        let it = cat.get(e.item);
+        if it.kind != ItemKind::National {
+            continue;
+        }
+        let key = entry_key(&it.code);
+        if cat
+            .lookup(key)
+            .is_some_and(|i| cat.get(i).kind == ItemKind::Wassenaar)
+        {
+            continue;
+        }
+        let origin = cat
+            .lookup(key)
+            .map_or_else(|| it.origin.clone(), |i| cat.get(i).origin.clone());
+        seen.entry(key.to_string()).or_insert(origin);
+    }
+    let mut by_origin: BTreeMap<String, usize> = BTreeMap::new();
+    for o in seen.into_values() {
+        *by_origin.entry(o).or_default() += 1;
+    }
+    by_origin
+}
+
 /// The alignment of every jurisdiction in `selection`.
 pub fn align_lists(world: &World, selection: &[usize]) -> Vec<ListRow> {
     let cat = world.catalogue();
@@ -87,7 +124,10 @@ pub fn align_lists(world: &World, selection: &[usize]) -> Vec<ListRow> {
         .ids()
         .filter(|&i| {
             let it = cat.get(i);
-            it.kind == ItemKind::Wassenaar && it.parent.is_none() && !it.code.contains('(')
+            it.kind == ItemKind::Wassenaar
+                && it.parent.is_none()
+                && !it.code.contains('(')
+                && !it.has_tag("unused")
         })
         .collect();
     let current = wa_list_year(world);
@@ -123,20 +163,16 @@ pub fn align_lists(world: &World, selection: &[usize]) -> Vec<ListRow> {
                 .any(|x| x.tags.iter().any(|t| t == "unverified-listing"))
             {
                 unknown += 1;
-            } else if listed.iter().all(|x| x.confidence == Confidence::Assumed) {
+            } else if listed.iter().all(|x| {
+                x.confidence == Confidence::Assumed
+                    || x.tags.iter().any(|t| t == "inferred-listing")
+            }) {
                 inferred += 1;
             } else {
                 implemented += 1;
             }
         }
-        let mut by_origin: BTreeMap<String, usize> = BTreeMap::new();
-        let mut seen = std::collections::HashSet::new();
-        for e in &r.entries {
-            let it = cat.get(e.item);
-            if it.kind == ItemKind::National && seen.insert(e.item) {
-                *by_origin.entry(it.origin.clone()).or_default() += 1;
-            }
-        }
+        let by_origin = beyond_wa(world, r);
         let beyond: usize = by_origin.values().sum();
         out.push(ListRow {
             jurisdiction: jur.code.clone(),

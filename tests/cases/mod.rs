@@ -7,6 +7,7 @@ mod datasets;
 mod eu;
 mod input;
 mod layers;
+mod lists;
 mod national;
 mod parties;
 mod properties;

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""Build datasets/us/entries.csv: the CCL Categories 4 and 5 (Parts 1 and 2).
+"""Build datasets/us/entries.csv and datasets/us/rules.ccl.toml: the whole Commerce Control List.
 
-Run from the project root (/work/main):
+Run from the repository root:
 
-    python3 tools/datasets/build_us_entries.py
+    python3 tools/datasets/build_us_entries.py CCL.json [--check]
 
-Input: the eCFR-derived CCL (../shared/sources/us/derived/ccl-ecfr-2026-07-23.json) and the
-hand-written ROWS table below. Python 3.11, standard library only, deterministic output.
+Input: the CCL (15 CFR 774 Supp. 1) of the eCFR issue of 2026-07-23 as parsed JSON (633 ECCNs
+with their License Requirements lines, License Exceptions paragraphs and, for Categories 1, 3,
+4 and 5, the paragraph text), given as the argument. Python 3.11, standard library only,
+deterministic output. `--check` builds and fails when a committed file differs.
 
-How a row's reasons are found:
+Categories 4 and 5 (the cyber and encryption entries) are hand-modelled in the ROWS table:
 - every License Requirements line of an entry is turned into one reason token (TOKEN_RULES);
 - an entry whose lines all apply to the entire entry may take its reasons automatically
   (`reasons=None` in ROWS);
@@ -16,7 +18,13 @@ How a row's reasons are found:
   the tokens of each row; the builder checks that every token a row names comes from the entry,
   that the rows of an entry together use every token of the entry, and that every
   entire-entry token is on every row.
-The ten ACE cyber rows and other known facts are asserted before anything is written.
+Every other entry is read mechanically (generic_rows): lines for the entire entry go on the
+entry's row, lines for named paragraphs on paragraph rows, lines "for the entire entry except"
+named paragraphs on every row but those, and lines whose scope turns on criteria in their text
+become `-PART` tokens (a catch-all that keeps the outcome open where the column has an X).
+Paragraphs the CCL names without a line of their own get `name-only` rows so that they can be
+typed; the entry's rows decide them. The ten ACE cyber rows and other known facts are asserted
+before anything is written.
 """
 
 from __future__ import annotations
@@ -28,7 +36,6 @@ import re
 import sys
 from pathlib import Path
 
-SRC = Path("../shared/sources/us/derived/ccl-ecfr-2026-07-23.json")
 OUT = Path("datasets/us/entries.csv")
 ISSUE = "2026-07-23"
 HEADER = ["local_code", "item", "label", "reasons", "tags", "special",
@@ -1038,6 +1045,26 @@ def load_wa_catalogue() -> tuple[set[str], dict]:
     return codes, labels
 
 
+REF_RE = re.compile(r"\b(\d[A-E]\d{3})\.([a-z](?:\.[a-z0-9]+)*)")
+referenced: dict[str, list[str]] = {}
+
+
+def collect_references(data: dict) -> None:
+    """Paragraphs that License Requirements lines and License Exceptions paragraphs name."""
+    eccns = {e["eccn"] for e in data["entries"]}
+    for e in data["entries"]:
+        texts = [c["control"] for c in e["countryChart"]]
+        texts += list(e["licenceExceptionFlags"].values())
+        texts += [e.get("staSpecialConditions") or "", e.get("relatedControls") or ""]
+        for t in texts:
+            for eccn, para in REF_RE.findall(t):
+                para = para.rstrip(".")
+                if eccn in eccns and PARA_RE.match(para):
+                    lst = referenced.setdefault(eccn, [])
+                    if para not in lst:
+                        lst.append(para)
+
+
 def named_paragraphs(e: dict) -> list[str]:
     """Every paragraph the entry's text names (deep categories), reserved ones left out."""
     out = []
@@ -1050,7 +1077,7 @@ def named_paragraphs(e: dict) -> list[str]:
                 and not RESERVED.match(it.get("text") or ""):
             out.append(p)
     seen, res = set(), []
-    for p in out:
+    for p in out + referenced.get(e["eccn"], []):
         if p not in seen:
             seen.add(p)
             res.append(p)
@@ -1061,6 +1088,7 @@ def build(data: dict) -> list[list[str]]:
     assert data["ecfrIssueDate"] == ISSUE, data["ecfrIssueDate"]
     assert data["entryCount"] == len(data["entries"]) == 633, data["entryCount"]
     wa_codes, wa_labels = load_wa_catalogue()
+    collect_references(data)
     cat45 = build_cat45(data)
     check(cat45)
     hand = {r[0] for r in cat45}

@@ -134,8 +134,9 @@ def covered(folder: str) -> set[str]:
 
 def build(scomet: dict) -> dict[str, str]:
     cat = catalogue()
-    entries = [r for r in cat if not r["parent"] and "(" not in r["code"]]
-    assert len(entries) == 171, len(entries)
+    entries = [r for r in cat if not r["parent"] and "(" not in r["code"]
+               and "unused" not in r["tags"].split(";")]
+    assert len(entries) == 167, len(entries)
     scomet_codes = {e["code"] for e in scomet["entries"] if re.match(r"^8[A-E]\d{3}$", e["code"])}
     assert len(scomet_codes) >= 150, len(scomet_codes)
     out: dict[str, str] = {}
