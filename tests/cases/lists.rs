@@ -387,3 +387,29 @@ fn committed_lists_report_matches_a_regenerated_one_byte_for_byte() {
     let html = String::from_utf8_lossy(&html.bytes);
     assert!(!html.contains("http://") && !html.contains("https://cdn"), "offline");
 }
+
+/// The `ccl-criteria` gap of the US folder claims no clearance for the entries pointing to the
+/// ITAR (0A002, 9A005), without License Requirements lines (0A521, 1C355) or controlled under
+/// 15 CFR 742.6(a)(11) (3B993): checked for every destination outside the United States.
+#[test]
+fn us_entries_without_established_requirements_are_never_cleared() {
+    let w = world();
+    let us = w.jurisdiction("US").expect("US");
+    let home = ["US", "AS", "GU", "MP", "PR", "UM", "VI"];
+    for item in ["0A002", "0A521", "9A005", "1C355", "3B993"] {
+        for id in w.places().ids() {
+            let place = w.places().code(id);
+            if home.contains(&place) {
+                continue;
+            }
+            let s = super::scenario(&[("item", item), ("destination", place)]);
+            let r = w.render(&s, &w.evaluate(us, &s));
+            assert!(
+                !["not-listed", "no-licence-required", "authorised"].contains(&r.outcome.as_str()),
+                "{item} -> {place}: {} ({})",
+                r.outcome,
+                r.reasons
+            );
+        }
+    }
+}
