@@ -1420,7 +1420,9 @@ fn load_entries(
     let mut rows: Vec<EntryRow> = Vec::new();
     let mut seen: HashMap<(String, ItemId), Vec<Validity>> = HashMap::new();
     for rel in &rels {
-        load_entry_file(source, rel, head, catalogue, &history, &mut seen, &mut rows, diag);
+        load_entry_file(
+            source, rel, head, catalogue, &history, &mut seen, &mut rows, diag,
+        );
     }
     for local in history.keys() {
         if !rows.iter().any(|r| &r.local_code == local) {
@@ -1700,7 +1702,7 @@ fn link_national_parents(catalogue: &mut Catalogue, partial: &[Partial]) {
         }
     }
     for (id, code) in national {
-        let mut probe = code.split(" (").next().unwrap_or(&code).to_string();
+        let mut probe = code.split(['(', ' ']).next().unwrap_or(&code).to_string();
         if let Some(parent) = catalogue.lookup(&probe)
             && parent != id
         {

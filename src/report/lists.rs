@@ -350,7 +350,9 @@ pub fn files(world: &World) -> Result<Vec<File>> {
 }
 
 fn intro(world: &World, n: usize) -> Vec<String> {
-    let year = wa_list_year(world).map(|y| y.to_string()).unwrap_or_default();
+    let year = wa_list_year(world)
+        .map(|y| y.to_string())
+        .unwrap_or_default();
     vec![
         format!(
             "The catalogue follows the Wassenaar list {} ({}, list year {year}): {n} entries in use (entries the list marks as unused are left out).",
@@ -393,7 +395,10 @@ fn cells(l: &Line) -> [String; 11] {
 
 fn markdown(world: &World, lines: &[Line], n: usize, beyond_chart: bool) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "# How the control lists line up with the Wassenaar list\n");
+    let _ = writeln!(
+        s,
+        "# How the control lists line up with the Wassenaar list\n"
+    );
     for p in intro(world, n) {
         let _ = writeln!(s, "{p}\n");
     }
@@ -420,13 +425,7 @@ fn markdown(world: &World, lines: &[Line], n: usize, beyond_chart: bool) -> Stri
     }
     let _ = writeln!(s, "\n## List versions\n");
     for l in lines {
-        let _ = writeln!(
-            s,
-            "- {}: {} ({})",
-            l.id,
-            md(&l.list_version),
-            l.list_date
-        );
+        let _ = writeln!(s, "- {}: {} ({})", l.id, md(&l.list_version), l.list_date);
     }
     let _ = writeln!(s, "\n## Tables\n");
     let _ = writeln!(
@@ -443,7 +442,9 @@ fn html(world: &World, lines: &[Line], n: usize, beyond_chart: bool) -> String {
     s.push_str("<title>How the control lists line up with the Wassenaar list</title>\n<style>\n");
     s.push_str("body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}\n");
     s.push_str("table{border-collapse:collapse;font-size:.9rem;margin:1rem 0}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f2f2f2}td.n{text-align:right}\n");
-    s.push_str("img{max-width:100%;height:auto;margin:1rem 0}code{background:#f5f5f5;padding:0 .2rem}\n");
+    s.push_str(
+        "img{max-width:100%;height:auto;margin:1rem 0}code{background:#f5f5f5;padding:0 .2rem}\n",
+    );
     s.push_str("</style>\n</head>\n<body>\n");
     s.push_str("<h1>How the control lists line up with the Wassenaar list</h1>\n");
     for p in intro(world, n) {

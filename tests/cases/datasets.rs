@@ -176,7 +176,10 @@ fn every_dataset_file_is_checked() {
             format!("{}\n{rest}", fields.join(","))
         });
         assert!(e.contains(&rel), "{rel}: {e}");
-        assert!(e.contains("sauce`") || e.contains("column `s"), "{rel}: {e}");
+        assert!(
+            e.contains("sauce`") || e.contains("column `s"),
+            "{rel}: {e}"
+        );
     }
     let mut tomls = Vec::new();
     dataset_files(&root, "toml", &mut tomls);

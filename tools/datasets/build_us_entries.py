@@ -854,7 +854,7 @@ def generic_rows(e: dict, wa_codes: set[str], wa_labels: dict) -> list[dict]:
 
 
 WA_BASED = re.compile(r"^\d[A-E]0[0-8]\d$")  # 0xx series except 09x: Wassenaar-based ECCNs
-RESERVED = re.compile(r"^\s*(\[Reserved\]|through [a-z]\.\s*\[Reserved\])", re.I)
+RESERVED = re.compile(r"^\s*(\[Reserved\]|(through|to) [a-z]\.\s*\[Reserved\])", re.I)
 
 
 def build_cat45(data: dict) -> list[list[str]]:
@@ -1084,6 +1084,21 @@ def named_paragraphs(e: dict) -> list[str]:
     return res
 
 
+def entry_tokens(e: dict) -> tuple[list[str], list[str]]:
+    """The entry's tokens: those of lines for the entire entry, and every other as `-PART`."""
+    whole: list[str] = []
+    part: list[str] = []
+    for c in e["countryChart"]:
+        toks = chart_tokens(reason_of(c["control"]), c["countryChart"])
+        kind, _ = scope_of(e["eccn"], c["control"])
+        for t in toks:
+            if kind == "whole" and t not in whole:
+                whole.append(t)
+            elif kind != "whole" and t + PART not in part:
+                part.append(t + PART)
+    return whole, [t for t in part if t[:-len(PART)] not in whole]
+
+
 def build(data: dict) -> list[list[str]]:
     assert data["ecfrIssueDate"] == ISSUE, data["ecfrIssueDate"]
     assert data["entryCount"] == len(data["entries"]) == 633, data["entryCount"]
@@ -1118,6 +1133,8 @@ def build(data: dict) -> list[list[str]]:
                         ";".join(r["tags"]), "true" if r["special"] else "", r["excl"], src,
                         r["conf"], r["origin"], r["value"]])
     have = {r[0] for r in out}
+    decided = {r[0] for r in out if "name-only" not in r[4].split(";")} | {
+        r[1] for r in out if r[1]}
     # Paragraphs the entry text names, with no row of their own: names only (the entry's rows
     # decide them).
     for e in data["entries"]:
@@ -1130,10 +1147,21 @@ def build(data: dict) -> list[list[str]]:
             o = origins.get(eccn, "")
             if p and p.startswith("z"):
                 o = "us-unilateral"
+            o = "" if o == "wa" and eccn in wa_codes else o
+            src = f"15 CFR 774 Supp. 1 ECCN {eccn} (eCFR {ISSUE})"
+            ancestors = [eccn] + [f"{eccn}.{'.'.join(p.split('.')[:i])}"
+                                  for i in range(1, len(p.split(".")))] if p else []
+            if p and not any(a in decided for a in ancestors):
+                # No row decides the entry as a whole (its hand rows are paragraphs): the
+                # entry-wide lines apply, every other line may.
+                whole, part = entry_tokens(e)
+                out.append([code, "", label_for(eccn, p, {}), ";".join(whole + part), "",
+                            "true" if p.startswith("z") else "", "", src + " | LR: no line names this paragraph; entire-entry lines "
+                            "apply, the entry's other lines may reach it", "secondary", o, ""])
+                continue
             out.append([code, "", label_for(eccn, p, {}), "", "name-only", "", "",
-                        f"15 CFR 774 Supp. 1 ECCN {eccn} (eCFR {ISSUE}) | paragraph named in "
-                        "the entry; no License Requirements line of its own",
-                        "primary", "" if o == "wa" and eccn in wa_codes else o, ""])
+                        src + " | paragraph named in the entry; no License Requirements line "
+                        "of its own", "primary", o, ""])
     # every ECCN has a row under its own code
     missing = {e["eccn"] for e in data["entries"]} - have - wa_codes
     assert not missing, sorted(missing)[:9]
