@@ -542,13 +542,13 @@ impl Datasets {
             let prefix = format!("{}/rules.", head.folder);
             let mut generated: Vec<String> = all_files
                 .iter()
-                .cloned()
                 .filter(|p| {
                     p.starts_with(&prefix)
                         && p.ends_with(".toml")
                         && p.len() > prefix.len() + ".toml".len()
                         && p.matches('/').count() == 1
                 })
+                .cloned()
                 .collect();
             generated.sort();
             rule_files.extend(generated);
