@@ -708,6 +708,8 @@ def series_words(eccn: str) -> str:
     d3 = eccn[2]
     if eccn[2:4] == "09":
         return "advanced-computing entry"
+    if eccn[0] == "0" and d3 == "0":
+        return "nuclear (NSG) entry"
     return {"0": "Wassenaar-based entry", "1": "missile-technology entry",
             "2": "nuclear-nonproliferation entry", "3": "chemical and biological entry",
             "5": "500-series entry", "6": "600-series munitions entry",
