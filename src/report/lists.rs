@@ -349,6 +349,25 @@ pub fn files(world: &World) -> Result<Vec<File>> {
     Ok(files)
 }
 
+/// What is inferred rather than read, per regime.
+fn inferred_notes(lines: &[Line]) -> Vec<String> {
+    let mut out: Vec<String> = lines
+        .iter()
+        .filter(|l| l.counts[1] + l.counts[3] > 0)
+        .map(|l| {
+            format!(
+                "{} ({}): {} Wassenaar entries inferred, {} not established",
+                l.id,
+                l.members.join(" "),
+                l.counts[1],
+                l.counts[3]
+            )
+        })
+        .collect();
+    out.push("United States: every ECCN of the Commerce Control List is read from its License Requirements lines; outside Categories 4 and 5 the lines are read mechanically, a line whose scope turns on criteria in its text keeps the outcome open, and licence exceptions other than ACE, ENC, GBS, LVS and TSR may only authorise.".to_string());
+    out
+}
+
 fn intro(world: &World, n: usize) -> Vec<String> {
     let year = wa_list_year(world)
         .map(|y| y.to_string())
@@ -419,7 +438,11 @@ fn markdown(world: &World, lines: &[Line], n: usize, beyond_chart: bool) -> Stri
             "![Entries beyond the Wassenaar list, by origin](charts/beyond.svg)\n"
         );
     }
-    let _ = writeln!(s, "## Origins of control\n");
+    let _ = writeln!(s, "## Inferred rather than read\n");
+    for n in inferred_notes(lines) {
+        let _ = writeln!(s, "- {}", md(&n));
+    }
+    let _ = writeln!(s, "\n## Origins of control\n");
     for (o, what) in ORIGINS {
         let _ = writeln!(s, "- `{o}`: {what}");
     }
@@ -471,7 +494,11 @@ fn html(world: &World, lines: &[Line], n: usize, beyond_chart: bool) -> String {
     if beyond_chart {
         s.push_str("<figure><img src=\"charts/beyond.svg\" alt=\"Entries beyond the Wassenaar list, by origin\"></figure>\n");
     }
-    s.push_str("<h2>Origins of control</h2>\n<ul>\n");
+    s.push_str("<h2>Inferred rather than read</h2>\n<ul>\n");
+    for n in inferred_notes(lines) {
+        let _ = writeln!(s, "<li>{}</li>", esc(&n));
+    }
+    s.push_str("</ul>\n<h2>Origins of control</h2>\n<ul>\n");
     for (o, what) in ORIGINS {
         let _ = writeln!(s, "<li><code>{}</code>: {}</li>", esc(o), esc(what));
     }
