@@ -451,3 +451,27 @@ fn us_entries_without_established_requirements_are_never_cleared() {
         }
     }
 }
+
+/// 15 CFR 740.3 (LVS) with the value limit of ECCN 1A001 (`LVS: $5000`, 774 Supp. 1): to
+/// Brazil (Country Group B, X in column NS2) a shipment within the limit is authorised, one
+/// above it needs a licence, and one without a value (or in another currency) is open.
+#[test]
+fn lvs_decides_by_the_entry_value_limit() {
+    let at = |value: &str, currency: &str| {
+        super::eval(
+            "US",
+            &[
+                ("item", "1A001"),
+                ("destination", "BR"),
+                ("value", value),
+                ("currency", currency),
+            ],
+        )
+    };
+    super::expect(&at("1000", "USD"), "authorised", "LVS");
+    super::expect(&at("10000", "USD"), "licence-required", "");
+    let open = at("", "");
+    super::expect(&open, "indeterminate", "LVS");
+    assert!(open.conditions.contains("LVS-VALUE"), "{}", open.conditions);
+    super::expect(&at("1000", "EUR"), "indeterminate", "LVS");
+}
