@@ -317,6 +317,8 @@ pub struct RegimeFacts {
     pub not_listed: FactId,
     /// Category not in the datasets.
     pub not_modelled: FactId,
+    /// Another list's entry of multilateral origin that this list has no row for.
+    pub foreign_multilateral: FactId,
     /// No requirement applies.
     pub no_requirement: FactId,
     /// No deemed-export rule.
@@ -1101,6 +1103,10 @@ fn compile_regime(
     let facts = RegimeFacts {
         not_listed: interner.law(&format!("{{item}} not on {list_name}"), &list_name, rc),
         not_modelled: interner.choice("this category of {list} is not in the datasets", Confidence::Assumed),
+        foreign_multilateral: interner.choice(
+            "{item} is an entry of another state's list implementing a multilateral regime: whether {list} controls the item (under another entry or another list) is not established",
+            Confidence::Assumed,
+        ),
         no_requirement: interner.law(
             "no licence requirement of {exporter} applies to {entry} for {dest}",
             rd.meta.no_requirement_citation.as_deref().unwrap_or(&basis),

@@ -475,3 +475,18 @@ fn lvs_decides_by_the_entry_value_limit() {
     assert!(open.conditions.contains("LVS-VALUE"), "{}", open.conditions);
     super::expect(&at("1000", "EUR"), "indeterminate", "LVS");
 }
+
+/// A US entry implementing another regime (1C350, Australia Group; 0A501, Wassenaar Munitions
+/// List) is never `not-listed` under a list that has no row for it: the EU list (Reg. (EU)
+/// 2021/821 Annex I) and the UK military list may control it under other entries. A US
+/// unilateral entry (4A994, 15 CFR 774 Supp. 1) stays not listed elsewhere.
+#[test]
+fn entries_of_multilateral_origin_on_another_list_are_not_cleared() {
+    for (j, item) in [("FR", "1C350"), ("GB", "0A501"), ("JP", "9A515")] {
+        let r = super::eval(j, &[("item", item), ("destination", "CN")]);
+        assert_eq!(r.outcome, "indeterminate", "{j} {item}: {}", r.reasons);
+        assert!(r.reasons.contains("not established"), "{}", r.reasons);
+    }
+    let r = super::eval("FR", &[("item", "4A994"), ("destination", "CN")]);
+    super::expect(&r, "not-listed", "");
+}
