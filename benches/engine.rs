@@ -109,3 +109,52 @@ fn cyber_matrix_to_parquet(b: divan::Bencher) {
             sink.finish().unwrap_or_else(|e| panic!("{e}"));
         });
 }
+
+/// Compiling the datasets for one day (every regime, the whole catalogue).
+#[divan::bench(sample_count = 5)]
+fn compile_world(b: divan::Bencher) {
+    let w = world();
+    let day = w.as_of;
+    b.bench(|| {
+        w.at(divan::black_box(day))
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+}
+
+/// Every US list row's item (every ECCN and paragraph of the CCL in the datasets) to China:
+/// one determination each, full rule chain; the counter gives the time per determination.
+#[divan::bench(sample_count = 10)]
+fn all_us_items_to_china(b: divan::Bencher) {
+    let w = world();
+    let us = w.jurisdiction("US").unwrap_or_default();
+    let r = &w.regimes[w.jurisdictions[us].regime];
+    let mut codes: Vec<String> = r
+        .entries
+        .iter()
+        .map(|e| w.catalogue().get(e.item).code.clone())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    let scenarios: Vec<_> = codes
+        .iter()
+        .map(|code| {
+            let rec = wassenaar::input::RawRecord {
+                line: 2,
+                cells: [("id", "b"), ("item", code.as_str()), ("destination", "CN")]
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                extra: Vec::new(),
+            };
+            wassenaar::input::resolve_one(w, "bench", &rec, true, &Default::default())
+                .unwrap_or_else(|e| panic!("{code}: {e}"))
+        })
+        .collect();
+    b.counter(divan::counter::ItemsCount::new(scenarios.len()))
+        .bench(|| {
+            scenarios
+                .iter()
+                .map(|s| w.evaluate(us, divan::black_box(s)).outcome as u8 as u64)
+                .sum::<u64>()
+        });
+}

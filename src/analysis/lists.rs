@@ -80,70 +80,153 @@ impl ListRow {
     }
 }
 
-/// The alignment of every jurisdiction in `selection`.
-pub fn align_lists(world: &World, selection: &[usize]) -> Vec<ListRow> {
+/// The entry of a list code: the code up to its first paragraph, blank or bracket (`0A501` for
+/// `0A501.y`, `4A001` for `4A001.a (meeting …)`).
+pub fn entry_key(code: &str) -> &str {
+    let end = code.find(['.', ' ', '(']).unwrap_or(code.len());
+    &code[..end]
+}
+
+/// The entries of a regime's list beyond the Wassenaar list: distinct entry codes of its
+/// national-only rows that are not Wassenaar entries (paragraphs such as the US `.z` variants of
+/// Wassenaar entries are not entries of their own), with the origin of the control and the
+/// catalogue item that names the entry (or its first row's item), in code order.
+pub fn beyond_entries(world: &World, r: &crate::engine::Regime) -> Vec<(String, String, u32)> {
     let cat = world.catalogue();
-    let wa_entries: Vec<u32> = cat
-        .ids()
+    let mut seen: BTreeMap<String, (String, u32)> = BTreeMap::new();
+    for e in &r.entries {
+        let it = cat.get(e.item);
+        if it.kind != ItemKind::National {
+            continue;
+        }
+        let key = entry_key(&it.code);
+        let named = cat.lookup(key);
+        if named.is_some_and(|i| cat.get(i).kind == ItemKind::Wassenaar) {
+            continue;
+        }
+        let id = named.unwrap_or(e.item);
+        seen.entry(key.to_string())
+            .or_insert_with(|| (cat.get(id).origin.clone(), id));
+    }
+    seen.into_iter().map(|(k, (o, i))| (k, o, i)).collect()
+}
+
+/// The number of entries beyond the Wassenaar list, by origin of the control.
+pub fn beyond_wa(world: &World, r: &crate::engine::Regime) -> BTreeMap<String, usize> {
+    let mut by_origin: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, o, _) in beyond_entries(world, r) {
+        *by_origin.entry(o).or_default() += 1;
+    }
+    by_origin
+}
+
+/// How a regime's list stands to one Wassenaar entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// Listed, read from the national text (primary or secondary rows).
+    Implemented,
+    /// Listed by inference from the Wassenaar list (rows of confidence `assumed` or tagged
+    /// `inferred-listing`: the national text was not read).
+    Inferred,
+    /// Recorded as not listed.
+    Missing,
+    /// Not established (no row, or an unverified listing).
+    Unknown,
+}
+
+impl Status {
+    /// The word used in tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Implemented => "implemented",
+            Status::Inferred => "inferred",
+            Status::Missing => "missing",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+/// The Wassenaar entries (entry level, in use) of the catalogue, in catalogue order.
+pub fn wa_entries(world: &World) -> Vec<u32> {
+    let cat = world.catalogue();
+    cat.ids()
         .filter(|&i| {
             let it = cat.get(i);
-            it.kind == ItemKind::Wassenaar && it.parent.is_none() && !it.code.contains('(')
+            it.kind == ItemKind::Wassenaar
+                && it.parent.is_none()
+                && !it.code.contains('(')
+                && !it.has_tag("unused")
         })
+        .collect()
+}
+
+/// How regime `r` stands to Wassenaar entry `e`, with the rows that say so (the entry's own
+/// rows and those of its paragraphs).
+pub fn status<'a>(
+    world: &World,
+    r: &'a crate::engine::Regime,
+    e: u32,
+) -> (Status, Vec<&'a crate::engine::Entry>) {
+    let cat = world.catalogue();
+    let rows: Vec<&crate::engine::Entry> = r
+        .entries
+        .iter()
+        .filter(|x| cat.is_within(x.item, e))
         .collect();
+    if rows.is_empty() {
+        let s = if r.plans[e as usize].unlisted_fact.is_some() {
+            Status::Missing
+        } else {
+            Status::Unknown
+        };
+        return (s, rows);
+    }
+    let listed: Vec<_> = rows
+        .iter()
+        .filter(|x| !x.tags.iter().any(|t| t == "not-listed"))
+        .collect();
+    let s = if listed.is_empty() {
+        Status::Missing
+    } else if listed
+        .iter()
+        .any(|x| x.tags.iter().any(|t| t == "unverified-listing"))
+    {
+        Status::Unknown
+    } else if listed.iter().all(|x| {
+        x.confidence == Confidence::Assumed || x.tags.iter().any(|t| t == "inferred-listing")
+    }) {
+        Status::Inferred
+    } else {
+        Status::Implemented
+    };
+    (s, rows)
+}
+
+/// The alignment of every jurisdiction in `selection`.
+pub fn align_lists(world: &World, selection: &[usize]) -> Vec<ListRow> {
+    let wa = wa_entries(world);
     let current = wa_list_year(world);
     let mut out = Vec::new();
     for &j in selection {
         let jur = &world.jurisdictions[j];
         let r = &world.regimes[jur.regime];
         let (mut implemented, mut inferred, mut missing, mut unknown) = (0, 0, 0, 0);
-        for &e in &wa_entries {
-            let plan = &r.plans[e as usize];
-            // The entry's own rows, or rows of its paragraphs.
-            let rows: Vec<&crate::engine::Entry> = r
-                .entries
-                .iter()
-                .filter(|x| cat.is_within(x.item, e))
-                .collect();
-            if rows.is_empty() {
-                if plan.unlisted_fact.is_some() {
-                    missing += 1;
-                } else {
-                    unknown += 1;
-                }
-                continue;
-            }
-            let listed: Vec<_> = rows
-                .iter()
-                .filter(|x| !x.tags.iter().any(|t| t == "not-listed"))
-                .collect();
-            if listed.is_empty() {
-                missing += 1;
-            } else if listed
-                .iter()
-                .any(|x| x.tags.iter().any(|t| t == "unverified-listing"))
-            {
-                unknown += 1;
-            } else if listed.iter().all(|x| x.confidence == Confidence::Assumed) {
-                inferred += 1;
-            } else {
-                implemented += 1;
+        for &e in &wa {
+            match status(world, r, e).0 {
+                Status::Implemented => implemented += 1,
+                Status::Inferred => inferred += 1,
+                Status::Missing => missing += 1,
+                Status::Unknown => unknown += 1,
             }
         }
-        let mut by_origin: BTreeMap<String, usize> = BTreeMap::new();
-        let mut seen = std::collections::HashSet::new();
-        for e in &r.entries {
-            let it = cat.get(e.item);
-            if it.kind == ItemKind::National && seen.insert(e.item) {
-                *by_origin.entry(it.origin.clone()).or_default() += 1;
-            }
-        }
+        let by_origin = beyond_wa(world, r);
         let beyond: usize = by_origin.values().sum();
         out.push(ListRow {
             jurisdiction: jur.code.clone(),
             regime: r.id.clone(),
             list_version: r.meta.list_version.clone(),
             list_date: r.meta.list_date.to_string(),
-            wa_entries: wa_entries.len(),
+            wa_entries: wa.len(),
             implemented,
             inferred,
             missing,

@@ -2,7 +2,7 @@
 //! with its file, line, column, code, value and what is accepted; loading fails only at the
 //! end, with all of them.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -495,23 +495,22 @@ impl Datasets {
         }
         // Entries first (they add national items to the catalogue), rules after, so that a
         // rule may name any item.
-        let mut partial: Vec<Partial> = Vec::new();
-        for head in heads {
-            let entries_rel = format!("{}/entries.csv", head.folder);
-            let entries = load_entries(&source, &entries_rel, &head, &mut catalogue, &mut diag);
-            let groups = load_groups(&source, &head.folder, &places, &mut diag);
-            let parties_rel = format!("{}/parties.csv", head.folder);
-            let parties = source.exists(&parties_rel).then_some(parties_rel);
-            partial.push((head, entries, groups, parties));
-        }
-        link_national_parents(&mut catalogue, &partial);
-        // Every file path once (generated rule files are found among them).
+        // Every file path once (generated entry and rule files are found among them).
         let all_files: Vec<String> = diag
             .take(source.files())
             .unwrap_or_default()
             .into_iter()
             .map(|(p, _)| p)
             .collect();
+        let mut partial: Vec<Partial> = Vec::new();
+        for head in heads {
+            let entries = load_entries(&source, &all_files, &head, &mut catalogue, &mut diag);
+            let groups = load_groups(&source, &head.folder, &places, &mut diag);
+            let parties_rel = format!("{}/parties.csv", head.folder);
+            let parties = source.exists(&parties_rel).then_some(parties_rel);
+            partial.push((head, entries, groups, parties));
+        }
+        link_national_parents(&mut catalogue, &partial);
         let mut regimes = Vec::new();
         for i in 0..partial.len() {
             let (head, entries, groups, _) = &partial[i];
@@ -1393,21 +1392,70 @@ fn validity_cells(
     v
 }
 
+/// The list rows of a folder: `entries.csv`, then the generated `entries.NAME.csv` files in
+/// name order (`files` lists every file of the datasets).
 fn load_entries(
     source: &Source,
-    rel: &str,
+    files: &[String],
     head: &Head,
     catalogue: &mut Catalogue,
     diag: &mut Diagnostics,
 ) -> Vec<EntryRow> {
-    let owner = head.meta.id.as_str();
-    let columns = Columns::exact(&ENTRY_COLUMNS, &ENTRY_OPTIONAL);
-    let Some(table) = Table::load(source, rel, &columns, diag) else {
-        return Vec::new();
-    };
+    let mut rels = vec![format!("{}/entries.csv", head.folder)];
+    let prefix = format!("{}/entries.", head.folder);
+    let mut generated: Vec<String> = files
+        .iter()
+        .filter(|p| {
+            p.starts_with(&prefix)
+                && p.ends_with(".csv")
+                && p.len() > prefix.len() + ".csv".len()
+                && p.matches('/').count() == 1
+        })
+        .cloned()
+        .collect();
+    generated.sort();
+    rels.extend(generated);
     // Dates for rows of a generated entries file live in `history.csv`.
     let history = load_history(source, &format!("{}/history.csv", head.folder), diag);
     let mut rows: Vec<EntryRow> = Vec::new();
+    let mut seen: HashMap<(String, ItemId), Vec<Validity>> = HashMap::new();
+    for rel in &rels {
+        load_entry_file(
+            source, rel, head, catalogue, &history, &mut seen, &mut rows, diag,
+        );
+    }
+    for local in history.keys() {
+        if !rows.iter().any(|r| &r.local_code == local) {
+            diag.push(
+                Located::new(
+                    source.display(&format!("{}/history.csv", head.folder)),
+                    "dates a local code that entries.csv does not have",
+                )
+                .column("local_code")
+                .value(local.clone())
+                .code(Code::BadReference),
+            );
+        }
+    }
+    rows
+}
+
+#[allow(clippy::too_many_arguments, clippy::too_many_lines)]
+fn load_entry_file(
+    source: &Source,
+    rel: &str,
+    head: &Head,
+    catalogue: &mut Catalogue,
+    history: &BTreeMap<String, Validity>,
+    seen: &mut HashMap<(String, ItemId), Vec<Validity>>,
+    rows: &mut Vec<EntryRow>,
+    diag: &mut Diagnostics,
+) {
+    let owner = head.meta.id.as_str();
+    let columns = Columns::exact(&ENTRY_COLUMNS, &ENTRY_OPTIONAL);
+    let Some(table) = Table::load(source, rel, &columns, diag) else {
+        return;
+    };
     for row in &table.rows {
         let local = table.get(row, "local_code");
         if local.is_empty() {
@@ -1512,9 +1560,10 @@ fn load_entries(
             }
             validity = h.clone();
         }
-        if rows
-            .iter()
-            .any(|r| r.local_code == local && r.item == item && overlaps(&r.validity, &validity))
+        let key = (local.to_string(), item);
+        if seen
+            .get(&key)
+            .is_some_and(|vs| vs.iter().any(|v| overlaps(v, &validity)))
         {
             diag.push(table.err(
                 row,
@@ -1596,23 +1645,10 @@ fn load_entries(
             origin: owner.to_string(),
             control_origin,
             value_limit,
-            validity,
+            validity: validity.clone(),
         });
+        seen.entry(key).or_default().push(validity);
     }
-    for local in history.keys() {
-        if !rows.iter().any(|r| &r.local_code == local) {
-            diag.push(
-                Located::new(
-                    source.display(&format!("{}/history.csv", head.folder)),
-                    "dates a local code that entries.csv does not have",
-                )
-                .column("local_code")
-                .value(local.clone())
-                .code(Code::BadReference),
-            );
-        }
-    }
-    rows
 }
 
 fn overlaps(a: &Validity, b: &Validity) -> bool {
@@ -1656,19 +1692,17 @@ type Partial = (Head, Vec<EntryRow>, Vec<GroupTable>, Option<String>);
 /// National-only paragraphs (`4A005.z.1`) hang under the nearest catalogue ancestor.
 fn link_national_parents(catalogue: &mut Catalogue, partial: &[Partial]) {
     let mut national: Vec<(ItemId, String)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (_, entries, _, _) in partial {
         for e in entries {
             let it = catalogue.get(e.item);
-            if it.kind == ItemKind::National
-                && it.parent.is_none()
-                && !national.iter().any(|(i, _)| *i == e.item)
-            {
+            if it.kind == ItemKind::National && it.parent.is_none() && seen.insert(e.item) {
                 national.push((e.item, it.code.clone()));
             }
         }
     }
     for (id, code) in national {
-        let mut probe = code.split(" (").next().unwrap_or(&code).to_string();
+        let mut probe = code.split(['(', ' ']).next().unwrap_or(&code).to_string();
         if let Some(parent) = catalogue.lookup(&probe)
             && parent != id
         {

@@ -76,6 +76,9 @@ pub struct Entry {
     pub partial_fact: Option<FactId>,
     /// Value limit in US dollars (LVS).
     pub value_limit: Option<f64>,
+    /// The row is inferred from the Wassenaar list (tag `inferred-listing`): an authorisation
+    /// can only may-authorise it.
+    pub inferred_fact: Option<FactId>,
     /// Index of the row in the regime's `entries.csv` rows.
     pub row: usize,
     /// Folder the row comes from.
@@ -318,6 +321,8 @@ pub struct RegimeFacts {
     pub not_listed: FactId,
     /// Category not in the datasets.
     pub not_modelled: FactId,
+    /// Another list's entry of multilateral origin that this list has no row for.
+    pub foreign_multilateral: FactId,
     /// No requirement applies.
     pub no_requirement: FactId,
     /// No deemed-export rule.
@@ -1110,6 +1115,10 @@ fn compile_regime(
     let facts = RegimeFacts {
         not_listed: interner.law(&format!("{{item}} not on {list_name}"), &list_name, rc),
         not_modelled: interner.choice("this category of {list} is not in the datasets", Confidence::Assumed),
+        foreign_multilateral: interner.choice(
+            "{item} is an entry of another state's list implementing a multilateral regime: whether {list} controls the item (under another entry or another list) is not established",
+            Confidence::Assumed,
+        ),
         no_requirement: interner.law(
             "no licence requirement of {exporter} applies to {entry} for {dest}",
             rd.meta.no_requirement_citation.as_deref().unwrap_or(&basis),
@@ -1209,7 +1218,8 @@ fn compile_entries(rd: &RegimeData, day: Date, interner: &mut Interner) -> Vec<E
     let mut out = Vec::new();
     for (row, e) in rd.entries.iter().enumerate() {
         let status = e.validity.on(day, base);
-        if status == InForce::No {
+        // A `name-only` row only names a paragraph: its nearest ancestor's rows decide it.
+        if status == InForce::No || e.tags.iter().any(|t| t == "name-only") {
             continue;
         }
         let entry = compile_entry(row, e, status == InForce::Unknown, interner);
@@ -1262,7 +1272,14 @@ fn compile_entry(row: usize, e: &EntryRow, unknown: bool, interner: &mut Interne
     } else {
         None
     };
+    let inferred_fact = e.tags.iter().any(|t| t == "inferred-listing").then(|| {
+        interner.choice(
+            "{entry} is inferred from the Wassenaar list, its national text not read: whether the authorisation reaches it is not established",
+            e.confidence.min(Confidence::Secondary),
+        )
+    });
     Entry {
+        inferred_fact,
         local_code: e.local_code.clone(),
         item: e.item,
         reasons: e.reasons.clone(),
@@ -1326,6 +1343,15 @@ fn plans(
             out_of_force.entry(e.item).or_insert(fact);
         }
     }
+    // The rows below every item: each row's item hands its rows to all its ancestors.
+    let mut below_of: HashMap<ItemId, Vec<u32>> = HashMap::new();
+    for (&it, rows) in &by_item {
+        let mut cur = cat.get(it).parent;
+        while let Some(p) = cur {
+            below_of.entry(p).or_default().extend(rows.iter().copied());
+            cur = cat.get(p).parent;
+        }
+    }
     let mut plans = vec![Plan::default(); cat.len()];
     for item in cat.ids() {
         let plan = &mut plans[item as usize];
@@ -1333,12 +1359,7 @@ fn plans(
             plan.unlisted_fact = Some(f);
             // Rows below the item may still be in force; keep them as the units.
         }
-        let mut below: Vec<u32> = Vec::new();
-        for (&it, rows) in &by_item {
-            if it != item && cat.is_within(it, item) {
-                below.extend(rows.iter().copied());
-            }
-        }
+        let mut below: Vec<u32> = below_of.remove(&item).unwrap_or_default();
         below.sort_unstable();
         let own = by_item.get(&item).cloned().unwrap_or_default();
         let mut ancestor = None;

@@ -395,6 +395,14 @@ impl World {
             self.apply_overrides(regime, None, s, &mut acc);
             return self.finish(j, regime, acc, Vec::new(), s);
         }
+        if plan.units.is_empty() && self.foreign_multilateral(regime, s.item) {
+            let mut acc = Acc::definite(Outcome::NotListed);
+            acc.hi = Outcome::LicenceRequired;
+            acc.reasons
+                .push(Step::new(f.foreign_multilateral, NO_ENTRY));
+            self.apply_overrides(regime, None, s, &mut acc);
+            return self.finish(j, regime, acc, Vec::new(), s);
+        }
         if plan.units.is_empty() {
             let mut acc = Acc::definite(Outcome::NotListed);
             acc.reasons.push(Step::new(
@@ -482,6 +490,16 @@ impl World {
             }
         }
         self.finish(j, regime, acc, plan.units.clone(), s)
+    }
+
+    /// Whether the item is another list's national-only entry whose control comes from a
+    /// multilateral regime (`wa`, `mtcr`, `nsg`, `ag`, `cwc`): a list without a row for it may
+    /// still control the item under another entry or another list.
+    fn foreign_multilateral(&self, regime: &Regime, item: u32) -> bool {
+        let it = self.catalogue().get(item);
+        it.kind == ItemKind::National
+            && it.owner.as_deref() != Some(regime.id.as_str())
+            && matches!(it.origin.as_str(), "wa" | "mtcr" | "nsg" | "ag" | "cwc")
     }
 
     /// Whether the datasets model the item's category for this regime's list.
@@ -641,6 +659,10 @@ impl World {
                     acc.application.push(c);
                 }
                 continue;
+            }
+            if let Some(f) = entry.inferred_fact {
+                certain = false;
+                acc.reasons.push(Step::new(f, u));
             }
             acc.auth = Some(ai as u16);
             acc.auth_step = Some(Step::new(a.fact, u));

@@ -8,6 +8,7 @@ mod eu;
 mod history_eu;
 mod input;
 mod layers;
+mod lists;
 mod national;
 mod parties;
 mod properties;

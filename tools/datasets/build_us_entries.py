@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""Build datasets/us/entries.csv: the CCL Categories 4 and 5 (Parts 1 and 2).
+"""Build datasets/us/entries.csv and datasets/us/rules.ccl.toml: the whole Commerce Control List.
 
-Run from the project root (/work/main):
+Run from the repository root:
 
-    python3 tools/datasets/build_us_entries.py
+    python3 tools/datasets/build_us_entries.py CCL.json [--check]
 
-Input: the eCFR-derived CCL (../shared/sources/us/derived/ccl-ecfr-2026-07-23.json) and the
-hand-written ROWS table below. Python 3.11, standard library only, deterministic output.
+Input: the CCL (15 CFR 774 Supp. 1) of the eCFR issue of 2026-07-23 as parsed JSON (633 ECCNs
+with their License Requirements lines, License Exceptions paragraphs and, for Categories 1, 3,
+4 and 5, the paragraph text), given as the argument. Python 3.11, standard library only,
+deterministic output. `--check` builds and fails when a committed file differs.
 
-How a row's reasons are found:
+Categories 4 and 5 (the cyber and encryption entries) are hand-modelled in the ROWS table:
 - every License Requirements line of an entry is turned into one reason token (TOKEN_RULES);
 - an entry whose lines all apply to the entire entry may take its reasons automatically
   (`reasons=None` in ROWS);
@@ -16,7 +18,13 @@ How a row's reasons are found:
   the tokens of each row; the builder checks that every token a row names comes from the entry,
   that the rows of an entry together use every token of the entry, and that every
   entire-entry token is on every row.
-The ten ACE cyber rows and other known facts are asserted before anything is written.
+Every other entry is read mechanically (generic_rows): lines for the entire entry go on the
+entry's row, lines for named paragraphs on paragraph rows, lines "for the entire entry except"
+named paragraphs on every row but those, and lines whose scope turns on criteria in their text
+become `-PART` tokens (a catch-all that keeps the outcome open where the column has an X).
+Paragraphs the CCL names without a line of their own get `name-only` rows so that they can be
+typed; the entry's rows decide them. The ten ACE cyber rows and other known facts are asserted
+before anything is written.
 """
 
 from __future__ import annotations
@@ -28,7 +36,6 @@ import re
 import sys
 from pathlib import Path
 
-SRC = Path("../shared/sources/us/derived/ccl-ecfr-2026-07-23.json")
 OUT = Path("datasets/us/entries.csv")
 ISSUE = "2026-07-23"
 HEADER = ["local_code", "item", "label", "reasons", "tags", "special",
@@ -521,12 +528,338 @@ CYBER = {
     "or 5B001.a (for 5A001.j)))": ("5E001.a(5A001.j)", "NS1;AT1"),
 }
 
+# ---------------------------------------------------------------------------------------------
+# Every other ECCN of the CCL (Categories 0-3 and 6-9, and the Category 4/5 entries without
+# hand-written rows), read mechanically from the License Requirements lines.
+# ---------------------------------------------------------------------------------------------
+
+GROUP_WORDS = {"A": "systems and equipment", "B": "test and production equipment",
+               "C": "materials", "D": "software", "E": "technology"}
+
+# Chart cells that name no Country Chart column: cell pattern -> (token, required reason).
+PROSE_TOKENS = [
+    (r"A license is required for ALL destinations, except Canada", "CC-WW", "CC"),
+    (r"to North Korea for anti-terrorism reasons", "AT-KP", "AT"),
+    (r"export or reexport to Iraq or Pakistan or transfer within Iraq or Pakistan", "RS-IQPK",
+     "RS"),
+    (r"export or reexport to Iraq (or|and) transfer within Iraq for regional stability", "RS-IQ",
+     "RS"),
+    (r"export or reexport to Pakistan or transfer within Pakistan", "RS-PK", "RS"),
+    (r"^China, Russia,? or Venezuela \(see § 742\.6\(a\)\(7\)\)", "RS-CRV", "RS"),
+    (r"^To or within Macau or a destination specified in Country Group D:5", "{r}-D5", None),
+    (r"^See § 742\.6\(a\)\(11\)", "RS-A11", "RS"),
+    (r"^See § 746\.8 for specific license requirements", "RU-746", None),
+    (r"UN controls", "UN", "UN"),
+    (r"^See § 764\.1\(b\) for UN controls", "UN", "UN"),
+    (r"A license is required for CW reasons to CWC non-States Parties", "CW", "CW"),
+    (r"^See § 742\.14 of the EAR", "SI", "SI"),
+]
+# Tokens whose destinations are not established from the sources (decided by a catch-all that
+# keeps the outcome open, see rules.ccl.toml).
+OPEN_TOKENS = {"RS-A11", "CW", "SI", "ITAR", "NO-LR"}
+EXTRA_SPECIAL_TOKENS = {
+    "CC-WW": "CC to every destination but Canada, 15 CFR 742.7",
+    "AT-KP": "AT to North Korea only, 15 CFR 742.19",
+    "RS-IQ": "RS to Iraq only, 15 CFR 742.6 and 746.3",
+    "RS-PK": "RS to Pakistan only, 15 CFR 742.6(a)(12)",
+    "RS-IQPK": "RS to Iraq or Pakistan only, 15 CFR 742.6 and 746.3",
+    "RS-CRV": "RS for .y items to China, Russia or Venezuela, 15 CFR 742.6(a)(7)",
+    "RS-D5": "RS to Macau or Country Group D:5, 15 CFR 742.6",
+    "NS-D5": "NS to Macau or Country Group D:5, 15 CFR 742.4(a)(4)",
+    "RS-A11": "RS per 15 CFR 742.6(a)(11), destinations not in the sources",
+    "RU-746": "Russian industry sector sanctions, 15 CFR 746.5 and 746.8",
+    "UN": "UN arms embargo destinations, 15 CFR 746.1(b)",
+    "CW": "CW to CWC non-States Parties, 15 CFR 742.18 (Supp. 2 to Part 745 not in the sources)",
+    "SI": "significant items, 15 CFR 742.14 (text not in the sources)",
+    "ITAR": "entry points to the ITAR (22 CFR 120-130): not decided under the EAR",
+    "NO-LR": "entry without License Requirements lines in the source",
+}
+PART = "-PART"  # suffix: a line that reaches only some items of the row, by criteria
+
+PARA_RE = re.compile(r"^[a-z](\.[a-z0-9]+)*$")
+
+
+def chart_tokens(reason: str, chart: str) -> list[str]:
+    """One chart cell -> reason tokens (Country Chart columns or special tokens)."""
+    chart = chart.strip()
+    cols = re.findall(r"(?:\b([A-Z]{2}) )?Column (\d)", chart)
+    if cols and not re.search(r"worldwide|Macau|China, Russia", chart):
+        out = []
+        for r, n in cols:
+            tok = f"{r or reason}{n}"
+            if tok not in CHART_COLUMNS:
+                raise AssertionError(f"not a chart column: {tok} ({chart!r})")
+            out.append(tok)
+        return out
+    try:
+        return [token_for(f"{reason} applies", chart)]
+    except AssertionError:
+        pass
+    for pat, tok, need in PROSE_TOKENS:
+        if re.search(pat, chart):
+            if need and need != reason:
+                raise AssertionError(f"{chart!r}: reason {reason} for {tok}")
+            return [tok.replace("{r}", reason)]
+    if reason == "MT" and chart.startswith("MT applies"):
+        # 1D018: the cell repeats the control text and names no column.
+        return ["MT-UNK"]
+    raise AssertionError(f"unparsed chart cell: {reason} -> {chart!r}")
+
+
+def expand(eccn: str, part: str, prev: str | None) -> list[str] | None:
+    """One element of a paragraph list -> paragraph codes (without the ECCN), or None."""
+    part = part.strip().rstrip(".").strip()
+    part = re.sub(r"\s+only$", "", part)
+    part = re.sub(r"^(paragraphs?|items controlled by|items in)\s+", "", part)
+    part = re.sub(r"\s+of this entry$", "", part)
+    part = re.sub(r"^(ECCN\s+)?" + eccn + r"\s*", "", part)
+    part = part.replace(" ", "").lstrip(".")
+    rng = re.match(r"^([a-z](?:\.[a-z0-9]+)*\.)(\d+)(?:to|through)(?:\1)?(\d+)$", part)
+    if rng:
+        head, a, b = rng.group(1), int(rng.group(2)), int(rng.group(3))
+        if b < a or b - a > 40:
+            return None
+        return [f"{head}{i}" for i in range(a, b + 1)]
+    rng = re.match(r"^([a-z])(?:to|through)([a-z])$", part)
+    if rng and rng.group(1) < rng.group(2):
+        return [chr(c) for c in range(ord(rng.group(1)), ord(rng.group(2)) + 1)]
+    if re.match(r"^\d+$", part) and prev and "." in prev:
+        # `.16` after `d.15`: a sibling of the paragraph before
+        return [prev.rsplit(".", 1)[0] + "." + part]
+    if PARA_RE.match(part):
+        return [part]
+    return None
+
+
+def paragraphs(eccn: str, text: str) -> list[str] | None:
+    """A scope like `0A505.a and .x` or `paragraphs .a, .b, and .i of this entry` -> codes."""
+    t = text.strip().rstrip(".")
+    t = re.sub(r"\s+of this entry$", "", t)
+    parts = re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+", t)
+    out: list[str] = []
+    for p in parts:
+        if not p.strip():
+            continue
+        got = expand(eccn, p, out[-1] if out else None)
+        if got is None:
+            return None
+        out.extend(got)
+    return out or None
+
+
+WHOLE_SCOPES = re.compile(
+    r"^(?:[A-Z]{2} applies (?:to )?(?:the )?entire entry(?:\.|,? for items controlled for "
+    r"[A-Z]{2} reasons)?"
+    r"|Russian industry sector sanctions? apply to entire entry"
+    r"|[A-Z]{2} applies to entire entry\. A license is required.*"
+    r"|[A-Z]{2} applies to entire entry [A-Z]{2} applies to entire entry"
+    r"|[A-Z]{2} applies to entire entry [A-Z]{2} Column \d\.?"
+    r"|[A-Z]{2} applies entire entry)\s*$")
+
+
+def scope_of(eccn: str, control: str):
+    """-> ('whole', None) | ('except', [paras] or None) | ('paras', [paras]) | ('part', None)."""
+    c = control.strip()
+    if WHOLE_SCOPES.match(c) or is_whole(c):
+        return "whole", None
+    m = re.match(r"^[A-Z]{2} applies to entire entry,? except:?\s*(.*)$", c)
+    if m:
+        return "except", paragraphs(eccn, m.group(1))
+    m = re.match(r"^[A-Z]{2} applies? (?:to )?(.*)$", c)
+    if m:
+        got = paragraphs(eccn, m.group(1))
+        if got:
+            return "paras", got
+    return "part", None
+
+
+def reason_of(control: str) -> str:
+    if control.startswith("Russian industry sector"):
+        return "RU"
+    m = re.match(r"^([A-Z]{2}) appl", control)
+    if not m:
+        raise AssertionError(f"unparsed control line: {control!r}")
+    return m.group(1)
+
+
+def origin_of(eccn: str, reasons: set[str], wa_codes: set[str]) -> str:
+    """Origin of the control from the ECCN's numbering (15 CFR 738.2(d)(2)(ii))."""
+    d3, cat = eccn[2], eccn[0]
+    if eccn[2:4] == "09" or eccn[2] in "89":
+        return "us-unilateral"
+    if d3 == "0":
+        if cat == "0":
+            return "nsg"
+        if eccn in wa_codes or eccn.endswith("018"):
+            return "wa"
+        return "us-unilateral"
+    if d3 == "1":
+        return "mtcr"
+    if d3 == "2":
+        return "nsg"
+    if d3 == "3":
+        return "cwc" if "CW" in reasons and "CB" not in reasons else "ag"
+    if d3 in "56":
+        return "wa" if any(r.startswith("NS") for r in reasons) else "us-unilateral"
+    return "us-unilateral"
+
+
+def series_words(eccn: str) -> str:
+    d3 = eccn[2]
+    if eccn[2:4] == "09":
+        return "advanced-computing entry"
+    if eccn[0] == "0" and d3 == "0":
+        return "nuclear (NSG) entry"
+    return {"0": "Wassenaar-based entry", "1": "missile-technology entry",
+            "2": "nuclear-nonproliferation entry", "3": "chemical and biological entry",
+            "5": "500-series entry", "6": "600-series munitions entry",
+            "9": "anti-terrorism or regional-stability entry",
+            "8": "unilateral entry"}.get(d3, "entry")
+
+
+def money(flag: str) -> str | None:
+    m = re.match(r"^\$\s?([\d,]+)\.?$", flag.strip())
+    return m.group(1).replace(",", "") if m else None
+
+
+def exception_tags(flags: dict) -> tuple[list[str], str]:
+    """Licence-exception tags of an entry's ordinary rows, and the LVS value (or '')."""
+    tags: list[str] = []
+    lvs = flags.get("LVS", "")
+    value = money(lvs) or ""
+    if value:
+        tags.append("lvs")
+    elif lvs and not lvs.startswith("N/A"):
+        tags.append("lvs-part")
+    for code in ("GBS", "TSR"):
+        f = flags.get(code, "").strip()
+        if re.match(r"^Yes\.?$", f):
+            tags.append(code.lower())
+        elif f and not f.startswith("N/A"):
+            tags.append(code.lower() + "-part")
+    return tags, value
+
+
+def named_exceptions(flags: dict, eccn: str, para: str | None) -> list[str]:
+    """Exceptions whose CCL line says `Yes` for the entry or names the row's paragraph."""
+    out = []
+    for code in ("AIA", "ACM", "LPP", "HBM", "IEC", "APP"):
+        f = flags.get(code, "").strip()
+        if re.match(r"^Yes\.?$", f) and not (para or "").startswith("z"):
+            out.append(code.lower())
+        elif para and f.startswith("Yes") and re.search(
+                r"(" + eccn + r"|,|\s)\.?" + re.escape(para) + r"\b", f):
+            out.append(code.lower())
+    return out
+
+
+def label_for(eccn: str, para: str | None, wa_labels: dict) -> str:
+    code = f"{eccn}.{para}" if para else eccn
+    if code in wa_labels:
+        return wa_labels[code]
+    group = GROUP_WORDS[eccn[1]]
+    if para is None:
+        return f"Category {eccn[0]} {group}, {series_words(eccn)}"
+    return f"Paragraph .{para} of {eccn} ({group})"
+
+
+def generic_rows(e: dict, wa_codes: set[str], wa_labels: dict) -> list[dict]:
+    eccn = e["eccn"]
+    lines = e["countryChart"]
+    whole: list[str] = []
+    except_lines: list[tuple[list[str], list[str]]] = []   # (tokens, excepted paragraphs)
+    para_lines: list[tuple[list[str], list[str]]] = []
+    part_tokens: list[str] = []
+    notes: list[str] = []
+    if not lines:
+        tok = "ITAR" if "subject to the ITAR" in e["heading"] else "NO-LR"
+        if e["reasonForControl"] and e["reasonForControl"].strip():
+            rfc = [r.strip(" .") for r in e["reasonForControl"].split(",")]
+            # Entries whose License Requirements rows the parser did not capture.
+            tok = "NO-LR"
+            notes.append(f"reason line names {', '.join(rfc)} but no License Requirements "
+                         "rows were captured")
+        whole = [tok]
+    for c in lines:
+        reason = reason_of(c["control"])
+        toks = chart_tokens(reason, c["countryChart"])
+        kind, paras = scope_of(eccn, c["control"])
+        if kind == "whole":
+            whole += toks
+        elif kind == "except" and paras:
+            except_lines.append((toks, paras))
+        elif kind == "paras":
+            para_lines.append((toks, paras))
+        else:
+            # scope set by criteria the scenario does not carry: the line may apply, to the
+            # paragraphs of this entry it names, or else to the whole entry
+            refs = [] if kind == "except" else re.findall(
+                eccn + r"\.([a-z](?:\.[a-z0-9]+)*)", c["control"])
+            if refs:
+                para_lines.append(([t + PART for t in toks], refs))
+            else:
+                part_tokens += [t + PART for t in toks]
+    def dedup(xs):
+        out = []
+        for x in xs:
+            if x not in out:
+                out.append(x)
+        return out
+    named = dedup([p for _, ps in except_lines + para_lines for p in ps])
+    named = [p for p in named if PARA_RE.match(p)]
+    flags = e["licenceExceptionFlags"]
+    exc, value = exception_tags(flags)
+    entry_reasons = dedup(whole + [t for ts, _ in except_lines for t in ts] + part_tokens)
+    all_reasons = {t.split("-")[0][:2] for t in entry_reasons}
+    all_reasons |= {t[:2] for ts, _ in para_lines for t in ts}
+    all_reasons |= {r.strip(" .") for r in (e["reasonForControl"] or "").split(",") if r.strip()}
+    origin = origin_of(eccn, all_reasons, wa_codes)
+    src = f"15 CFR 774 Supp. 1 ECCN {eccn} (eCFR {ISSUE})"
+    rows = []
+
+    def within(p: str, q: str) -> bool:   # paragraph p is q or below q
+        return p == q or p.startswith(q + ".")
+
+    def mk(para, reasons):
+        code = f"{eccn}.{para}" if para else eccn
+        special = bool(para) and para.startswith("z")
+        tags = ([] if special else list(exc)) + named_exceptions(flags, eccn, para)
+        if "SL" in reasons:
+            tags = ["sl", "no-exceptions"]
+        if not special and not {"ITAR", "NO-LR"} & set(reasons) and "SL" not in reasons:
+            tags.append("sta")
+        if eccn[2] in "56" and (eccn[2] == "6" or eccn.endswith("515")):
+            tags.append("ml")
+        item = code if code in wa_codes else ""
+        o = "us-unilateral" if special else origin
+        note = "LR: " + "; ".join(
+            ["lines read mechanically from the entry"] + notes
+            + ([f"{t} line reaches only items meeting criteria in its text" for t in
+                part_tokens] if part_tokens else []))
+        return dict(code=code, item=item, label=label_for(eccn, para, wa_labels),
+                    reasons=reasons, tags=tags, special=special, excl="",
+                    conf="primary" if not notes else "secondary", note=note,
+                    origin=o if not item else ("" if o == "wa" else o),
+                    value=value if ("lvs" in tags) else "", src=src)
+    rows.append(mk(None, entry_reasons))
+    for p in named:
+        rs = list(whole)
+        for ts, ex in except_lines:
+            if not any(within(p, q) for q in ex):
+                rs += ts
+        for ts, ps in para_lines:
+            if any(within(p, q) for q in ps):
+                rs += ts
+        rs += part_tokens
+        rows.append(mk(p, dedup(rs)))
+    return rows
+
+
 WA_BASED = re.compile(r"^\d[A-E]0[0-8]\d$")  # 0xx series except 09x: Wassenaar-based ECCNs
+RESERVED = re.compile(r"^\s*(\[Reserved\]|(through|to) [a-z]\.\s*\[Reserved\])", re.I)
 
 
-def build() -> list[list[str]]:
-    data = json.loads(SRC.read_text(encoding="utf-8"))
-    assert data["ecfrIssueDate"] == ISSUE, data["ecfrIssueDate"]
+def build_cat45(data: dict) -> list[list[str]]:
     entries = [e for e in data["entries"] if e["category"] in ("4", "5")]
     eccns = [e["eccn"] for e in entries]
     assert len(eccns) == len(set(eccns))
@@ -700,16 +1033,374 @@ def check(rows: list[list[str]]) -> None:
         assert by[code]["source"].startswith("15 CFR 774 Supp. 1 ECCN "), code
 
 
-def main() -> int:
-    rows = build()
-    check(rows)
+
+OUT_HEADER = HEADER + ["origin", "value_limit"]
+
+
+def load_wa_catalogue() -> tuple[set[str], dict]:
+    path = Path("datasets/wassenaar/entries.csv")
+    codes, labels = set(), {}
+    with path.open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            codes.add(r["code"])
+            labels[r["code"]] = r["label"][:1].upper() + r["label"][1:]
+    return codes, labels
+
+
+REF_RE = re.compile(r"\b(\d[A-E]\d{3})\.([a-z](?:\.[a-z0-9]+)*)")
+referenced: dict[str, list[str]] = {}
+
+
+def collect_references(data: dict) -> None:
+    """Paragraphs that License Requirements lines and License Exceptions paragraphs name."""
+    eccns = {e["eccn"] for e in data["entries"]}
+    for e in data["entries"]:
+        texts = [c["control"] for c in e["countryChart"]]
+        texts += list(e["licenceExceptionFlags"].values())
+        texts += [e.get("staSpecialConditions") or "", e.get("relatedControls") or ""]
+        for t in texts:
+            for eccn, para in REF_RE.findall(t):
+                para = para.rstrip(".")
+                if eccn in eccns and PARA_RE.match(para):
+                    lst = referenced.setdefault(eccn, [])
+                    if para not in lst:
+                        lst.append(para)
+
+
+def named_paragraphs(e: dict) -> list[str]:
+    """Every paragraph the entry's text names (deep categories), reserved ones left out."""
+    out = []
+    for p, text in (e.get("topLevelParagraphs") or {}).items():
+        if not RESERVED.match(text or "") and PARA_RE.match(p):
+            out.append(p)
+    for it in e.get("items") or []:
+        p = it.get("paragraph")
+        if p and it.get("kind") == "item" and PARA_RE.match(p) \
+                and not RESERVED.match(it.get("text") or ""):
+            out.append(p)
+    seen, res = set(), []
+    for p in out + referenced.get(e["eccn"], []):
+        if p not in seen:
+            seen.add(p)
+            res.append(p)
+    return res
+
+
+def entry_tokens(e: dict) -> tuple[list[str], list[str]]:
+    """The entry's tokens: those of lines for the entire entry, and every other as `-PART`."""
+    whole: list[str] = []
+    part: list[str] = []
+    for c in e["countryChart"]:
+        toks = chart_tokens(reason_of(c["control"]), c["countryChart"])
+        kind, _ = scope_of(e["eccn"], c["control"])
+        for t in toks:
+            if kind == "whole" and t not in whole:
+                whole.append(t)
+            elif kind != "whole" and t + PART not in part:
+                part.append(t + PART)
+    return whole, [t for t in part if t[:-len(PART)] not in whole]
+
+
+def build(data: dict) -> list[list[str]]:
+    assert data["ecfrIssueDate"] == ISSUE, data["ecfrIssueDate"]
+    assert data["entryCount"] == len(data["entries"]) == 633, data["entryCount"]
+    wa_codes, wa_labels = load_wa_catalogue()
+    collect_references(data)
+    cat45 = build_cat45(data)
+    check(cat45)
+    hand = {r[0] for r in cat45}
+    out: list[list[str]] = []
+    origins: dict[str, str] = {}
+    by_eccn = {e["eccn"]: e for e in data["entries"]}
+    for e in data["entries"]:
+        eccn = e["eccn"]
+        if eccn in ROWS:
+            rows = [r for r in cat45 if r[7].startswith(f"15 CFR 774 Supp. 1 ECCN {eccn} ")]
+            rs = {t for r in rows for t in r[3].split(";") if t}
+            origin = origin_of(eccn, {t[:2] for t in rs}, wa_codes)
+            origins[eccn] = origin
+            for r in rows:
+                o = origin
+                if r[5] == "true" and r[0] != "5A001.f.1" or "4A090" in r[0] or \
+                        "RS-Z" in r[3] and not r[1]:
+                    o = "us-unilateral"
+                if r[1] and o == "wa":
+                    o = ""
+                out.append(r + [o, ""])
+            continue
+        for r in generic_rows(e, wa_codes, wa_labels):
+            src = r["src"] + " | " + r["note"]
+            origins.setdefault(eccn, r["origin"] or "wa")
+            out.append([r["code"], r["item"], r["label"], ";".join(r["reasons"]),
+                        ";".join(r["tags"]), "true" if r["special"] else "", r["excl"], src,
+                        r["conf"], r["origin"], r["value"]])
+    have = {r[0] for r in out}
+    decided = {r[0] for r in out if "name-only" not in r[4].split(";")} | {
+        r[1] for r in out if r[1]}
+    # Paragraphs the entry text names, with no row of their own: names only (the entry's rows
+    # decide them).
+    for e in data["entries"]:
+        eccn = e["eccn"]
+        for p in [None] + named_paragraphs(e):
+            code = f"{eccn}.{p}" if p else eccn
+            if code in have or code in wa_codes:
+                continue
+            have.add(code)
+            o = origins.get(eccn, "")
+            if p and p.startswith("z"):
+                o = "us-unilateral"
+            o = "" if o == "wa" and eccn in wa_codes else o
+            src = f"15 CFR 774 Supp. 1 ECCN {eccn} (eCFR {ISSUE})"
+            ancestors = [eccn] + [f"{eccn}.{'.'.join(p.split('.')[:i])}"
+                                  for i in range(1, len(p.split(".")))] if p else []
+            if p and not any(a in decided for a in ancestors):
+                # No row decides the entry as a whole (its hand rows are paragraphs): the
+                # entry-wide lines apply, every other line may.
+                whole, part = entry_tokens(e)
+                out.append([code, "", label_for(eccn, p, {}), ";".join(whole + part), "",
+                            "true" if p.startswith("z") else "", "", src + " | LR: no line names this paragraph; entire-entry lines "
+                            "apply, the entry's other lines may reach it", "secondary", o, ""])
+                continue
+            out.append([code, "", label_for(eccn, p, {}), "", "name-only", "", "",
+                        src + " | paragraph named in the entry; no License Requirements line "
+                        "of its own", "primary", o, ""])
+    # every ECCN has a row under its own code
+    missing = {e["eccn"] for e in data["entries"]} - have - wa_codes
+    assert not missing, sorted(missing)[:9]
+    assert hand <= have
+    codes = [r[0] for r in out]
+    assert len(codes) == len(set(codes)), [c for c in codes if codes.count(c) > 1][:5]
+    for r in out:
+        assert r[9] in ("", "wa", "mtcr", "nsg", "ag", "cwc", "us-unilateral"), r
+        assert r[7].startswith("15 CFR 774 Supp. 1 ECCN "), r[0]
+    # known facts of the source
+    row = {r[0]: dict(zip(OUT_HEADER, r)) for r in out}
+    assert row["3A001"]["item"] == "3A001" and row["3A001"]["reasons"] == "NS2;AT1", row["3A001"]
+    assert row["3A001.b.2"]["reasons"] == "NS2;AT1;NS1-PART;RS1-PART", row["3A001.b.2"]
+    assert "RS-Z1" in row["3A001.z.1.a"]["reasons"] and row["3A001.z.1.a"]["special"] == "true"
+    assert row["3A090"]["item"] == "" and row["3A090"]["origin"] == "us-unilateral"
+    assert "RS-Z1" in row["3A090.a"]["reasons"], row["3A090.a"]
+    assert set(row["0A501"]["reasons"].split(";")) == {"NS1", "RS1", "FC1", "UN", "AT1"}
+    assert "NS1" not in row["0A501.y"]["reasons"].split(";"), row["0A501.y"]
+    assert row["0A501"]["value_limit"] == "" and "lvs-part" in row["0A501"]["tags"]
+    assert row["5A992.c"]["tags"] == "name-only", row["5A992.c"]
+    assert "RS-CRV" in row["0A606.y"]["reasons"], row["0A606.y"]
+    assert row["9A515"]["origin"] == "wa" and "ml" in row["9A515"]["tags"], row["9A515"]
+    assert row["0A002"]["reasons"] == "ITAR", row["0A002"]
+    assert "UN" in row["0A501"]["reasons"].split(";")
+    assert row["1C355"]["origin"] == "cwc", row["1C355"]
+    assert row["1C350"]["origin"] == "ag" and row["1C350"]["reasons"].startswith("CB2")
+    assert by_eccn["1A001"]["licenceExceptionFlags"].get("LVS") == "$5000"
+    assert row["1A001"]["value_limit"] == "5000" and "lvs" in row["1A001"]["tags"]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Generated rules (us/rules.ccl.toml): the reason tokens of the whole CCL that rules.toml does
+# not define, the "-PART" tokens (a line that reaches only items meeting criteria in its text)
+# and the licence exceptions the CCL names beyond ACE, ENC and GBS.
+# ---------------------------------------------------------------------------------------------
+RULES_OUT = Path("datasets/us/rules.ccl.toml")
+HAND_TOKENS = {"NS1", "NS2", "AT1", "MT1", "CC1", "NP", "EI", "SL", "RS-Z1", "RS-Z2", "NS-WW",
+               "RS-WW"}
+PART_742 = {"CB": "742.2", "NP": "742.3", "NS": "742.4", "MT": "742.5", "RS": "742.6",
+            "CC": "742.7", "FC": "742.17", "AT": "742.19"}
+UN_DEST = "CF CD ER IR IQ LB LY KP SO SD"
+# token -> (destinations, label, citation, confidence)
+SPECIAL_RULES = {
+    "CC-WW": ("@all -CA", "crime control (CC): licence to every destination but Canada",
+              "15 CFR 742.7; 774 Supp. 1 (License Requirements of the entry)", "primary"),
+    "AT-KP": ("KP", "anti-terrorism (AT): licence to North Korea",
+              "15 CFR 742.19; 774 Supp. 1 (License Requirements of the entry)", "primary"),
+    "RS-IQ": ("IQ", "regional stability (RS): licence to Iraq",
+              "15 CFR 742.6; 746.3", "primary"),
+    "RS-PK": ("PK", "regional stability (RS): licence to Pakistan",
+              "15 CFR 742.6(a)(12)", "primary"),
+    "RS-IQPK": ("IQ PK", "regional stability (RS): licence to Iraq or Pakistan",
+                "15 CFR 742.6; 746.3", "primary"),
+    "RS-CRV": ("CN HK RU VE", "regional stability (RS): .y item to China, Russia or Venezuela",
+               "15 CFR 742.6(a)(7)", "primary"),
+    "RS-D5": ("MO @D5", "regional stability (RS): {dest} is Macau or in Country Group D:5",
+              "15 CFR 742.6; 740 Supp. 1 Country Group D:5", "primary"),
+    "NS-D5": ("MO @D5", "national security (NS): {dest} is Macau or in Country Group D:5",
+              "15 CFR 742.4(a)(4); 740 Supp. 1 Country Group D:5", "primary"),
+    "RU-746": ("RU BY", "Russian industry sector sanctions: licence to Russia or Belarus",
+               "15 CFR 746.5; 746.8", "secondary"),
+}
+OPEN_RULES = {
+    "RS-A11": "regional stability (RS) under 742.6(a)(11): the destinations are not in the "
+              "datasets",
+    "CW": "chemical weapons (CW): licence to CWC non-States Parties (except Israel and Taiwan); "
+          "Supp. 2 to Part 745 is not in the datasets",
+    "SI": "significant item (SI) under 742.14: its licence requirement is not in the datasets",
+    "ITAR": "the entry points to the ITAR (22 CFR 120-130): not decided under the EAR",
+    "NO-LR": "the entry's License Requirements lines are not in the datasets",
+    "MT-UNK": "missile technology (MT) line names no Country Chart column",
+}
+OPEN_CITES = {"RS-A11": "15 CFR 742.6(a)(11)", "CW": "15 CFR 742.18; 745 Supp. 2",
+              "SI": "15 CFR 742.14", "ITAR": "15 CFR 734.3(b)(1); 22 CFR 120-130",
+              "NO-LR": "15 CFR 774 Supp. 1", "MT-UNK": "15 CFR 742.5"}
+
+
+def q(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)
+
+
+def token_rule(tok: str) -> tuple[str, str, str, str]:
+    """-> destinations, label, citation, confidence of a definite token."""
+    if tok in CHART_COLUMNS:
+        sec = PART_742[tok[:2]]
+        return (f"@chart:{tok}", f"{{dest}} has an X in Country Chart column {tok}",
+                f"15 CFR {sec}; 738 Supp. 1 column {tok}", "primary")
+    if tok in SPECIAL_RULES:
+        return SPECIAL_RULES[tok]
+    if tok == "UN":
+        return (UN_DEST, "UN arms embargo: {dest} is listed in 746.1(b)(2)",
+                "15 CFR 746.1(b)(2), (3)", "secondary")
+    hand = {"NS1": "@chart:NS1", "NS2": "@chart:NS2", "AT1": "@chart:AT1", "MT1": "@chart:MT1",
+            "CC1": "@chart:CC1", "NP": "@chart:NP1", "EI": "@all -CA", "SL": "@all",
+            "RS-Z1": "@all", "RS-Z2": "AE @D1 @D4 @D5 -@A5 -@A6", "NS-WW": "@all",
+            "RS-WW": "@all"}
+    if tok in hand:
+        return hand[tok], f"the {tok} line of the entry", f"see requirement {tok}", "primary"
+    raise AssertionError(f"no rule for token {tok}")
+
+
+def rules_toml(rows: list[list[str]]) -> str:
+    toks = sorted({t for r in rows for t in r[3].split(";") if t})
+    out = ["# GENERATED by tools/datasets/build_us_entries.py from the CCL (15 CFR 774 Supp. 1,",
+           f"# eCFR {ISSUE}); edit the builder, not this file. Reason tokens of entries.csv that",
+           "# rules.toml does not define, lines that reach only items meeting criteria in their",
+           "# text (`-PART`), and the licence exceptions the CCL names beyond ACE, ENC and GBS.",
+           ""]
+    for tok in toks:
+        base = tok[:-len(PART)] if tok.endswith(PART) else tok
+        if tok in HAND_TOKENS:
+            continue
+        if base in OPEN_RULES:
+            out += ["[[catch_all]]", f"id = {q(tok)}", f"items = [{q('@reason:' + tok)}]",
+                    'outcome = "indeterminate"',
+                    f"label = {q(OPEN_RULES[base])}",
+                    f"citation = {q(OPEN_CITES[base])}", 'confidence = "secondary"', ""]
+            continue
+        dest, label, cite, conf = token_rule(base)
+        if tok.endswith(PART):
+            out += ["[[catch_all]]", f"id = {q(tok)}", f"items = [{q('@reason:' + tok)}]",
+                    f"when = {{ destinations = {q(dest)} }}", 'outcome = "indeterminate"',
+                    f"label = {q('the ' + base + ' line reaches {entry} only for items meeting criteria in its text: ' + label)}",
+                    f"citation = {q(cite + '; 774 Supp. 1 (License Requirements of the entry)')}",
+                    f'confidence = {q("secondary")}', ""]
+        elif tok == "UN":
+            # 746.1(b)(4): no licence exception but GOV to these destinations
+            out += ["[[catch_all]]", 'id = "UN"', 'items = ["@reason:UN"]',
+                    f"when = {{ destinations = {q(dest)} }}", 'outcome = "licence-required"',
+                    f"label = {q(label)}", f"citation = {q(cite + ', (4)')}",
+                    f"confidence = {q(conf)}",
+                    'note = "746.1 text as of January 2025; no licence exception but GOV"', ""]
+        else:
+            out += ["[[requirement]]", f"id = {q(tok)}", f"items = [{q('@reason:' + tok)}]",
+                    f"destinations = {q(dest)}", f"label = {q(label)}", f"citation = {q(cite)}",
+                    f"confidence = {q(conf)}", ""]
+    restr_wmd = ["  [[authorisation.restriction]]", '  id = "{id}-740.2"',
+                 '  label = "no licence exception with a knowing WMD end use"',
+                 '  citation = "15 CFR 740.2(a)"', '  confidence = "secondary"',
+                 '  when = { end_uses = ["wmd"] }', "",
+                 "  [[authorisation.restriction]]", '  id = "{id}-MT"',
+                 '  label = "item controlled for missile-technology (MT) reasons"',
+                 '  citation = "15 CFR 740.2(a)"', '  confidence = "secondary"',
+                 '  note = "740.2 paragraph on MT items not in the sources"',
+                 '  when = { items = ["@reason:MT1"] }', "",
+                 "  [[authorisation.restriction]]", '  id = "{id}-ML"',
+                 '  label = "600-series or 9x515 item to Macau or a Country Group D:5 destination"',
+                 '  citation = "15 CFR 740.2(a)(12)"', '  confidence = "secondary"',
+                 '  note = "740.2 paragraph on 600-series and 9x515 items not in the sources"',
+                 '  when = { items = ["@tag:ml"], destinations = "MO @D5" }', ""]
+
+    def auth(id_, name, tag, dest, cite, extra, restr=True):
+        lines = ["[[authorisation]]", f"id = {q(id_)}", f"name = {q(name)}",
+                 f"items = [{q('@tag:' + tag)}]", f"destinations = {q(dest)}"] + extra + \
+                [f"citation = {q(cite)}", 'confidence = "secondary"', ""]
+        if restr:
+            lines += [x.replace("{id}", id_) for x in restr_wmd]
+        return lines
+    may = 'effect = "may-authorise"'
+    out += ["# ---------------------------------------------------------------------------------",
+            "# Licence exceptions named in the entries' License Exceptions paragraphs. Part 740",
+            "# texts are not in the sources: confidence secondary; eligibility the scenario cannot",
+            "# show is `may-authorise` with its condition.", ""]
+    out += auth("LVS", "License Exception LVS (shipments of limited value)", "lvs", "@B",
+                "15 CFR 740.3; value limit from the entry's LVS paragraph (774 Supp. 1)",
+                ['max_value = "entry"', 'only_reasons = ["NS1", "NS2"]',
+                 'conditions = "net value of the shipment within the entry\'s LVS limit"',
+                 'condition_code = "LVS-CONDITIONS"'])
+    out += auth("LVS-PART", "License Exception LVS, paragraph-specific value limits", "lvs-part",
+                "@B", "15 CFR 740.3; LVS paragraph of the entry (774 Supp. 1)",
+                [may, 'only_reasons = ["NS1", "NS2"]',
+                 'note = "the entry gives LVS value limits per paragraph: which applies, and '
+                 'whether the value is within it, is not established"',
+                 'conditions = "LVS: the value limit of the item\'s paragraph applies"',
+                 'condition_code = "LVS-PARAGRAPH"'])
+    out += auth("TSR", "License Exception TSR (technology and software under restriction)",
+                "tsr", "@B", "15 CFR 740.6; TSR paragraph of the entry (774 Supp. 1)",
+                ['only_reasons = ["NS1", "NS2"]',
+                 'conditions = "written assurance from the consignee before export (740.6(a)(3))"',
+                 'condition_code = "TSR-ASSURANCE"'])
+    out += auth("TSR-PART", "License Exception TSR, limited to some paragraphs", "tsr-part", "@B",
+                "15 CFR 740.6; TSR paragraph of the entry (774 Supp. 1)",
+                [may, 'only_reasons = ["NS1", "NS2"]',
+                 'note = "the entry limits TSR to some paragraphs or destinations"'])
+    out += auth("GBS-PART", "License Exception GBS, limited to some paragraphs", "gbs-part", "@B",
+                "15 CFR 740.4; GBS paragraph of the entry (774 Supp. 1)",
+                [may, 'only_reasons = ["NS1", "NS2"]',
+                 'note = "the entry limits GBS to some paragraphs"'])
+    out += auth("STA", "License Exception STA (strategic trade authorisation)", "sta",
+                "@A5 @A6", "15 CFR 740.20; STA paragraph of the entry (774 Supp. 1)",
+                [may, 'note = "eligibility under 740.20(b), (c) and the entry\'s STA paragraph '
+                 'is not in the datasets"',
+                 'conditions = "STA: prior consignee statement and notification (740.20(d))"',
+                 'condition_code = "STA-CONDITIONS"'])
+    for code, what in (("AIA", "advanced integrated circuits"), ("ACM", "advanced computing"),
+                       ("LPP", "low processing performance"), ("HBM", "high-bandwidth memory"),
+                       ("IEC", "the IEC exception"), ("APP", "computers (adjusted peak performance)")):
+        tag = code.lower()
+        if not any(tag in r[4].split(";") for r in rows):
+            continue
+        out += auth(code, f"License Exception {code} ({what})", tag, "@all",
+                    f"Part 740 (License Exception {code}) as named in 15 CFR 774 Supp. 1",
+                    [may, f'note = "the terms of {code} are not in the datasets"'], restr=False)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render(rows: list[list[str]]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(HEADER)
+    w.writerow(OUT_HEADER)
     w.writerows(rows)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(buf.getvalue(), encoding="utf-8")
-    print(f"wrote {OUT} ({len(rows)} rows)")
+    return buf.getvalue()
+
+
+def main() -> int:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    check_only = "--check" in sys.argv[1:]
+    if len(args) != 1:
+        print("usage: build_us_entries.py CCL.json [--check]", file=sys.stderr)
+        return 2
+    data = json.loads(Path(args[0]).read_text(encoding="utf-8"))
+    rows = build(data)
+    outputs = [(OUT, render(rows)), (RULES_OUT, rules_toml(rows))]
+    if check_only:
+        bad = [p for p, text in outputs
+               if not p.exists() or p.read_text(encoding="utf-8") != text]
+        for p in bad:
+            print(f"{p} differs from a fresh build", file=sys.stderr)
+        if bad:
+            return 1
+        print(f"{OUT} and {RULES_OUT} match a fresh build ({len(rows)} rows)")
+        return 0
+    for p, text in outputs:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    print(f"wrote {OUT} ({len(rows)} rows) and {RULES_OUT}")
     return 0
 
 

@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
 """Build datasets/wassenaar/entries.csv and datasets/wassenaar/list.toml.
 
-Run from the project root (/work/main):
+Run from the repository root:
 
-    python3 tools/datasets/build_wa_entries.py [path/to/wa-list-2025-corr-entries.json]
+    python3 tools/datasets/build_wa_entries.py WA-LIST.json [--check]
 
-Input: the parsed entry list of the Wassenaar dual-use list, WA-LIST (25) 1 Corr.
-(default ../shared/sources/wa/derived/wa-list-2025-corr-entries.json). Only its codes, page
+Input: the parsed entry list of the Wassenaar dual-use list, WA-LIST (25) 1 Corr. (JSON, the
+argument). `--check` builds and fails when a committed file differs. Only its codes, page
 numbers and "Not used since YYYY" markers are used; every label below is written by hand in
 the project's own words. Python 3.11, standard library only, deterministic output.
 
 What the script does:
+- entries and paragraphs the list marks "Not used since YYYY" carry the tag `unused`;
 - one row per list entry/paragraph of the JSON, except the 37 group headings (`4.A`, `5.D`,
   ...), which are not items;
 - adds the entries and paragraphs the parser folded into a neighbour's text (ADDED), among
@@ -28,7 +29,7 @@ import re
 import sys
 from pathlib import Path
 
-DEFAULT_JSON = Path("../shared/sources/wa/derived/wa-list-2025-corr-entries.json")
+DEFAULT_JSON = Path("wa-list-2025-corr-entries.json")
 OUT_DIR = Path("datasets/wassenaar")
 DOC = "WA-LIST (25) 1 Corr."
 CFR_NAMING = "15 CFR 740.22(b)(1)"
@@ -789,7 +790,7 @@ _tag(["5A004.b"], "forensics")
 _tag(["5A001.f", "5D001.e", "5A004.b", "5A004.a"], "related-cyber")
 ENCRYPTION_ROOTS = ("5A002", "5D002", "5E002")  # whole families, unused stubs excepted
 TAG_ORDER = ["cyber", "intrusion", "surveillance", "encryption", "cryptanalytic", "forensics",
-             "related-cyber", "cat5p1", "cat5p2"]
+             "related-cyber", "cat5p1", "cat5p2", "unused"]
 
 # ---------------------------------------------------------------------------------------
 WA_RE = re.compile(r"^([0-9])\.([A-E])\.([0-9]{1,2})((?:\.(?:[a-z]|[0-9]{1,2}))*)$")
@@ -832,7 +833,8 @@ def pages_text(p1: int, p2: int) -> str:
 
 
 def main(argv: list[str]) -> int:
-    src = Path(argv[1]) if len(argv) > 1 else DEFAULT_JSON
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    src = Path(args[0]) if args else DEFAULT_JSON
     data = json.loads(src.read_text(encoding="utf-8"))
     entries = data["entries"]
     assert data["count"] == len(entries) == 568, "expected the 568-entry parse of WA-LIST (25) 1"
@@ -898,6 +900,8 @@ def main(argv: list[str]) -> int:
             tags.append("encryption")
         if wa[0] == "5":
             tags.append("cat5p1" if wa.split(".")[2] == "1" else "cat5p2")
+        if wa in unused:
+            tags.append("unused")
         r["tags"] = ";".join(sorted(set(tags), key=TAG_ORDER.index))
 
     # ---------------- assertions: known facts and integrity ----------------
@@ -966,7 +970,7 @@ def main(argv: list[str]) -> int:
         if r["category"] == "5":
             assert ("cat5p1" in r["tags"]) != ("cat5p2" in r["tags"]), c
         elif r["tags"]:
-            assert set(r["tags"].split(";")) <= {"cyber", "intrusion"}, c
+            assert set(r["tags"].split(";")) <= {"cyber", "intrusion", "unused"}, c
     # known compact forms
     for wa, code in [("4.A.5", "4A005"), ("5.A.1.j", "5A001.j"), ("4.E.1.c", "4E001.c"),
                      ("5.A.2.a", "5A002.a"), ("9.A.12", "9A012"), ("5.A.1.f.1", "5A001.f.1"),
@@ -981,8 +985,7 @@ def main(argv: list[str]) -> int:
     w.writerow(cols)
     for r in ordered:
         w.writerow([r[c] for c in cols])
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    (OUT_DIR / "entries.csv").write_text(buf.getvalue(), encoding="utf-8")
+    outputs = {OUT_DIR / "entries.csv": buf.getvalue()}
 
     def q(s: str) -> str:
         return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -999,7 +1002,16 @@ def main(argv: list[str]) -> int:
     for h in HISTORY:
         lines += ["", "[[history]]", f"date = {q(h['date'])}", f"event = {q(h['event'])}",
                   f"source = {q(h['source'])}"]
-    (OUT_DIR / "list.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outputs[OUT_DIR / "list.toml"] = "\n".join(lines) + "\n"
+    if "--check" in argv[1:]:
+        bad = [p for p, t in outputs.items()
+               if not p.exists() or p.read_text(encoding="utf-8") != t]
+        for p in bad:
+            print(f"{p} differs from a fresh build", file=sys.stderr)
+        return 1 if bad else 0
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    for p, t in outputs.items():
+        p.write_text(t, encoding="utf-8")
 
     n_json = sum(1 for r in ordered if r["wa_code"] in json_codes and "(" not in r["code"])
     print(f"entries.csv: {len(ordered)} rows ({n_json} from the JSON, {len(ADDED)} added, "
