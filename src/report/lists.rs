@@ -11,6 +11,7 @@ use crate::analysis::lists::{Status, beyond_entries, status, wa_entries};
 use crate::engine::World;
 use crate::error::{Error, Result};
 use crate::report::File;
+use crate::report::charts::Chart;
 use crate::report::charts::{self, Category, StackedBars, palette};
 
 const STATUSES: [Status; 4] = [
@@ -293,9 +294,7 @@ pub fn files(world: &World) -> Result<Vec<File>> {
     };
     files.push(File {
         path: "charts/implementation.svg".into(),
-        bytes: charts::stacked_svg(&status_chart)
-            .map_err(chart_err)?
-            .into_bytes(),
+        bytes: status_chart.svg().map_err(chart_err)?.into_bytes(),
     });
     let used: Vec<&str> = ORIGINS
         .iter()
@@ -331,9 +330,7 @@ pub fn files(world: &World) -> Result<Vec<File>> {
         };
         files.push(File {
             path: "charts/beyond.svg".into(),
-            bytes: charts::stacked_svg(&beyond_chart)
-                .map_err(chart_err)?
-                .into_bytes(),
+            bytes: beyond_chart.svg().map_err(chart_err)?.into_bytes(),
         });
     }
 

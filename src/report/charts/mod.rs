@@ -216,8 +216,25 @@ pub mod palette {
     pub const SKY_BLUE: (u8, u8, u8) = (86, 180, 233);
     /// Okabe–Ito bluish green.
     pub const BLUISH_GREEN: (u8, u8, u8) = (0, 158, 115);
+    /// Okabe–Ito blue.
+    pub const BLUE: (u8, u8, u8) = (0, 114, 178);
+    /// Okabe–Ito vermillion.
+    pub const VERMILLION: (u8, u8, u8) = (213, 94, 0);
     /// Okabe–Ito reddish purple.
     pub const REDDISH_PURPLE: (u8, u8, u8) = (204, 121, 167);
+    /// Okabe–Ito yellow.
+    pub const YELLOW: (u8, u8, u8) = (240, 228, 66);
+    /// The eight Okabe–Ito colours in their customary order.
+    pub const OKABE_ITO: [(u8, u8, u8); 8] = [
+        BLACK,
+        ORANGE,
+        SKY_BLUE,
+        BLUISH_GREEN,
+        YELLOW,
+        BLUE,
+        VERMILLION,
+        REDDISH_PURPLE,
+    ];
     /// White for empty / not-applicable cells (outlined in legends).
     pub const NOT_APPLICABLE: (u8, u8, u8) = (255, 255, 255);
 }
