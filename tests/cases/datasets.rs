@@ -251,11 +251,23 @@ fn builders_check_their_generated_files() {
         super::skip("builders_check_their_generated_files", "no python3");
         return;
     };
-    let builders: [(&str, std::path::PathBuf); 2] = [
+    let builders: [(&str, std::path::PathBuf); 5] = [
         ("build_countries_and_us_tables.py", src.join("us")),
         (
             "build_us_parties.py",
             src.join("us/csl/consolidated-screening-list-2026-07-31.json"),
+        ),
+        (
+            "build_us_entries.py",
+            src.join("us/derived/ccl-ecfr-2026-07-23.json"),
+        ),
+        (
+            "build_wa_entries.py",
+            src.join("wa/derived/wa-list-2025-corr-entries.json"),
+        ),
+        (
+            "build_wa_inferred.py",
+            src.join("national/derived/india-scomet-2024-entries.json"),
         ),
     ];
     for (script, input) in builders {
