@@ -12,7 +12,8 @@ use crate::data::load::{DeemedRule, EntryRow, GroupTable, JurisdictionMeta, Regi
 use crate::data::parties::Party;
 use crate::data::places::{PlaceId, Places};
 use crate::data::rules::{
-    Condition, Effect, PartyEffect, ReachKind, RuleMeta, RuleOutcome, ValueLimit,
+    Authorisation, CatchAll, Condition, Effect, Free, Overlay, PartyEffect, PartyList, Reach,
+    ReachKind, Requirement, RuleMeta, RuleOutcome, ValueLimit,
 };
 use crate::data::{Datasets, RegimeData, Source};
 use crate::engine::screen::Screening;
@@ -825,294 +826,335 @@ fn fact_of(
 }
 
 #[allow(clippy::too_many_lines)]
-fn compile_regime(
-    ri: usize,
-    rd: &RegimeData,
-    data: &Datasets,
-    global: &HashMap<String, TriSet>,
-    day: Date,
-    clip: &dyn Fn(TriSet) -> TriSet,
-    interner: &mut Interner,
-) -> Regime {
-    let base = rd.meta.list_date;
-    let mut groups = global.clone();
-    for g in &rd.groups {
-        groups.insert(g.name.clone(), clip(group_at(g, day, &rd.meta)));
-    }
-    let entries = compile_entries(rd, day, interner);
-    let plans = plans(&data.catalogue, rd, &entries, day, interner);
-    let ctx = Ctx {
-        groups: &groups,
-        places: &data.places,
-        entries: &entries,
+/// What a catch-all or overlay does: its definite outcome (none when it only may apply, or its
+/// status on the day is not established), the strictest outcome it can give, and its
+/// confidence (a rule that may or may not apply leaves the result resting on an unestablished
+/// fact: at most secondary).
+fn decided(
+    outcome: RuleOutcome,
+    up_to: Outcome,
+    uncertain: bool,
+    confidence: Confidence,
+) -> (Option<Outcome>, Outcome, Confidence) {
+    let definite = match (outcome, uncertain) {
+        (RuleOutcome::Indeterminate, _) | (_, true) => None,
+        (RuleOutcome::LicenceRequired, false) => Some(Outcome::LicenceRequired),
+        (RuleOutcome::Prohibited, false) => Some(Outcome::Prohibited),
     };
-    let all = ctx.all();
-    let dest = |e: &DestExpr, uncertain: bool| {
-        let d = ctx.destinations(e);
+    let strictest = match outcome {
+        RuleOutcome::Prohibited => Outcome::Prohibited,
+        RuleOutcome::LicenceRequired => Outcome::LicenceRequired,
+        RuleOutcome::Indeterminate => up_to,
+    };
+    let c = if definite.is_none() {
+        confidence.min(Confidence::Secondary)
+    } else {
+        confidence
+    };
+    (definite, strictest, c)
+}
+
+/// Compiles one regime's rules for a day: destination expressions against the day's groups,
+/// item patterns against its rows, texts into interned facts.
+struct RuleCompiler<'a> {
+    ctx: Ctx<'a>,
+    /// Every place of the datasets (destination sets are clipped to it).
+    all: PlaceSet,
+    day: Date,
+    /// The folder's version date (undated rules are in force from it).
+    base: Date,
+    interner: &'a mut Interner,
+}
+
+impl RuleCompiler<'_> {
+    /// A destination expression as a three-valued set (all "maybe" when the rule's status on
+    /// the day is not established).
+    fn dest(&self, e: &DestExpr, uncertain: bool) -> TriSet {
+        let d = self.ctx.destinations(e);
         let d = TriSet {
-            sure: d.sure.intersection(&all),
-            maybe: d.maybe.intersection(&all),
+            sure: d.sure.intersection(&self.all),
+            maybe: d.maybe.intersection(&self.all),
         };
         if uncertain { d.uncertain() } else { d }
-    };
-    let rules = &rd.rules;
-    let mut requirements = Vec::new();
-    for r in &rules.requirements {
-        let Some(unc) = status(&r.meta.validity, day, base) else {
-            continue;
-        };
-        requirements.push(CRequirement {
-            id: r.meta.id.clone(),
-            items: ctx.items(&r.meta.origin, &r.items),
-            destinations: dest(&r.destinations, unc),
-            policy: r.policy,
-            fact: fact_of(interner, &r.meta, &r.meta.text(), unc, r.meta.confidence),
-        });
     }
-    let mut frees = Vec::new();
-    for r in &rules.frees {
-        let Some(unc) = status(&r.meta.validity, day, base) else {
-            continue;
-        };
-        frees.push(CFree {
-            items: ctx.items(&r.meta.origin, &r.items),
-            destinations: dest(&r.destinations, unc),
-            fact: fact_of(interner, &r.meta, &r.meta.text(), unc, r.meta.confidence),
-        });
-    }
-    let mut authorisations = Vec::new();
-    for a in &rules.authorisations {
-        let Some(unc) = status(&a.meta.validity, day, base) else {
-            continue;
-        };
-        let may_only = a.effect == Effect::MayAuthorise || unc;
-        let mut restrictions = Vec::new();
-        for r in &a.restrictions {
-            // An undated restriction is in force with its authorisation.
-            let v = if r.meta.validity.is_dated() {
-                &r.meta.validity
-            } else {
-                &a.meta.validity
-            };
-            let Some(runc) = status(v, day, base) else {
+
+    /// Licence requirements in force (or of unknown status) on the day.
+    fn requirements(&mut self, rules: &[Requirement]) -> Vec<CRequirement> {
+        let mut requirements = Vec::new();
+        for r in rules {
+            let Some(unc) = status(&r.meta.validity, self.day, self.base) else {
                 continue;
             };
-            restrictions.push(CRestriction {
+            requirements.push(CRequirement {
                 id: r.meta.id.clone(),
-                when: ctx.condition(&a.meta.origin, &r.when, false),
-                unless: r
-                    .unless
-                    .iter()
-                    .map(|u| ctx.condition(&a.meta.origin, u, false))
-                    .collect(),
+                items: self.ctx.items(&r.meta.origin, &r.items),
+                destinations: self.dest(&r.destinations, unc),
+                policy: r.policy,
                 fact: fact_of(
-                    interner,
+                    self.interner,
                     &r.meta,
-                    &format!("{}: {}", a.meta.id, r.meta.text()),
-                    runc,
+                    &r.meta.text(),
+                    unc,
                     r.meta.confidence,
                 ),
-                uncertain: runc,
             });
         }
-        let c = if may_only {
-            a.meta.confidence.min(Confidence::Secondary)
-        } else {
-            a.meta.confidence
-        };
-        let text = if a.effect == Effect::MayAuthorise {
-            format!(
-                "{} may apply: {}",
-                a.meta.id,
-                a.meta.note.clone().unwrap_or_default()
-            )
-        } else if a.effect == Effect::OnApplication {
-            format!(
-                "{} is granted on application: it covers this export only if the exporter holds one that names it, otherwise an individual licence: {}",
-                a.meta.id,
-                a.meta.note.clone().unwrap_or_default()
-            )
-        } else {
-            format!("{} applies", a.meta.id)
-        };
-        let code = if a.condition_code.is_empty() {
-            format!("{}-CONDITIONS", a.meta.id)
-        } else {
-            a.condition_code.clone()
-        };
-        let value_fact = a.max_value.map(|v| {
-            let limit = match v {
-                ValueLimit::Entry => "{limit}".to_string(),
-                ValueLimit::Fixed(x, cur) => format!("{} {}", group_thousands(x), cur.as_str()),
+        requirements
+    }
+
+    /// "No licence" rules.
+    fn frees(&mut self, rules: &[Free]) -> Vec<CFree> {
+        let mut frees = Vec::new();
+        for r in rules {
+            let Some(unc) = status(&r.meta.validity, self.day, self.base) else {
+                continue;
             };
-            interner.condition(
-                &format!("{}-VALUE", a.meta.id),
-                &format!("{} applies only if the value of the shipment is at most {limit}: give `value` and `currency`", a.meta.id),
-                &a.meta.citation,
-                a.meta.confidence,
-            )
-        });
-        authorisations.push(CAuthorisation {
-            id: a.meta.id.clone(),
-            items: ctx.items(&a.meta.origin, &a.items),
-            excluded: ctx.items(&a.meta.origin, &a.excluded),
-            destinations: dest(&a.destinations, false),
-            transactions: a.transactions,
-            only_reasons: a.only_reasons.clone(),
-            may_only,
-            on_application: a.effect == Effect::OnApplication,
-            max_value: a.max_value,
-            restrictions,
-            fact: fact_of(interner, &a.meta, &text, unc, c),
-            conditions_fact: (!a.conditions.is_empty()).then(|| {
-                interner.condition(
-                    &code,
-                    &format!("{}: {}", a.meta.id, a.conditions),
-                    &a.meta.citation,
-                    c,
-                )
-            }),
-            value_fact,
-        });
-    }
-    let mut catch_alls = Vec::new();
-    for r in &rules.catch_alls {
-        let Some(unc) = status(&r.meta.validity, day, base) else {
-            continue;
-        };
-        let outcome = match (r.outcome, unc) {
-            (RuleOutcome::Indeterminate, _) => None,
-            (_, true) => None,
-            (RuleOutcome::LicenceRequired, false) => Some(Outcome::LicenceRequired),
-            (RuleOutcome::Prohibited, false) => Some(Outcome::Prohibited),
-        };
-        let up_to = match r.outcome {
-            RuleOutcome::Prohibited => Outcome::Prohibited,
-            RuleOutcome::LicenceRequired => Outcome::LicenceRequired,
-            RuleOutcome::Indeterminate => r.up_to,
-        };
-        // A rule that may or may not apply leaves the result resting on an unestablished fact.
-        let c = if outcome.is_none() {
-            r.meta.confidence.min(Confidence::Secondary)
-        } else {
-            r.meta.confidence
-        };
-        catch_alls.push(CCatchAll {
-            scope: ctx.scope(&r.meta.origin, &r.scope),
-            when: ctx.condition(&r.meta.origin, &r.when, unc),
-            outcome,
-            up_to,
-            policy: r.policy,
-            fact: fact_of(
-                interner,
-                &r.meta,
-                &format!("{}: {}", r.meta.id, r.meta.text()),
-                unc,
-                c,
-            ),
-        });
-    }
-    let mut overlays = Vec::new();
-    for o in &rules.overlays {
-        let Some(unc) = status(&o.meta.validity, day, base) else {
-            continue;
-        };
-        let outcome = match (o.outcome, unc) {
-            (RuleOutcome::Indeterminate, _) | (_, true) => None,
-            (RuleOutcome::LicenceRequired, false) => Some(Outcome::LicenceRequired),
-            (RuleOutcome::Prohibited, false) => Some(Outcome::Prohibited),
-        };
-        let up_to = match o.outcome {
-            RuleOutcome::Prohibited => Outcome::Prohibited,
-            RuleOutcome::LicenceRequired => Outcome::LicenceRequired,
-            RuleOutcome::Indeterminate => o.up_to,
-        };
-        let c = if outcome.is_none() {
-            o.meta.confidence.min(Confidence::Secondary)
-        } else {
-            o.meta.confidence
-        };
-        overlays.push(COverlay {
-            destinations: dest(&o.destinations, unc),
-            scope: ctx.scope(&o.meta.origin, &o.scope),
-            when: ctx.condition(&o.meta.origin, &o.when, false),
-            deemed: o.deemed,
-            outcome,
-            up_to,
-            policy: o.policy,
-            fact: fact_of(
-                interner,
-                &o.meta,
-                &format!("{}: {}", o.meta.id, o.meta.text()),
-                unc,
-                c,
-            ),
-        });
-    }
-    let mut reach = Vec::new();
-    for r in &rules.reach {
-        let Some(unc) = status(&r.meta.validity, day, base) else {
-            continue;
-        };
-        reach.push(CReach {
-            kind: r.kind,
-            threshold_pct: r.threshold_pct,
-            destinations: dest(&r.destinations, unc),
-            id: r.meta.id.clone(),
-            citation: r.meta.citation.clone(),
-            confidence: if unc {
-                r.meta.confidence.min(Confidence::Secondary)
-            } else {
-                r.meta.confidence
-            },
-        });
-    }
-    let mut party_lists = Vec::new();
-    for p in &rules.party_lists {
-        if status(&p.meta.validity, day, base).is_none() {
-            continue;
-        }
-        let what = match p.effect {
-            PartyEffect::Requirement => {
-                "licence for the items its entry names, no licence exception"
-            }
-            PartyEffect::Prohibition => "dealings barred",
-            PartyEffect::NoExceptions => "no licence exception",
-            PartyEffect::Notice => "listed: review before dealing",
-        };
-        party_lists.push(CPartyList {
-            list: p.list.clone(),
-            label: p.meta.label.clone(),
-            effect: p.effect,
-            citation: p.meta.citation.clone(),
-            hit_fact: interner.law(
-                &format!("{}: {{party}} ({{notice}}): {what}", p.meta.label),
-                &p.meta.citation,
-                p.meta.confidence,
-            ),
-            near_fact: interner.law(
-                &format!(
-                    "possible {} match: {{party}} ({{notice}}), a person must review the name",
-                    p.meta.label
+            frees.push(CFree {
+                items: self.ctx.items(&r.meta.origin, &r.items),
+                destinations: self.dest(&r.destinations, unc),
+                fact: fact_of(
+                    self.interner,
+                    &r.meta,
+                    &r.meta.text(),
+                    unc,
+                    r.meta.confidence,
                 ),
-                &p.meta.citation,
-                Confidence::Secondary,
-            ),
-            condition_fact: (!p.condition.is_empty()).then(|| {
-                interner.condition(
-                    "SCREENING",
-                    &format!("{}: {{party}}: {}", p.meta.label, p.condition),
+            });
+        }
+        frees
+    }
+
+    /// Authorisations with their restrictions, texts, conditions and value limits.
+    fn authorisations(&mut self, rules: &[Authorisation]) -> Vec<CAuthorisation> {
+        let mut authorisations = Vec::new();
+        for a in rules {
+            let Some(unc) = status(&a.meta.validity, self.day, self.base) else {
+                continue;
+            };
+            let may_only = a.effect == Effect::MayAuthorise || unc;
+            let mut restrictions = Vec::new();
+            for r in &a.restrictions {
+                // An undated restriction is in force with its authorisation.
+                let v = if r.meta.validity.is_dated() {
+                    &r.meta.validity
+                } else {
+                    &a.meta.validity
+                };
+                let Some(runc) = status(v, self.day, self.base) else {
+                    continue;
+                };
+                restrictions.push(CRestriction {
+                    id: r.meta.id.clone(),
+                    when: self.ctx.condition(&a.meta.origin, &r.when, false),
+                    unless: r
+                        .unless
+                        .iter()
+                        .map(|u| self.ctx.condition(&a.meta.origin, u, false))
+                        .collect(),
+                    fact: fact_of(
+                        self.interner,
+                        &r.meta,
+                        &format!("{}: {}", a.meta.id, r.meta.text()),
+                        runc,
+                        r.meta.confidence,
+                    ),
+                    uncertain: runc,
+                });
+            }
+            let c = if may_only {
+                a.meta.confidence.min(Confidence::Secondary)
+            } else {
+                a.meta.confidence
+            };
+            let text = if a.effect == Effect::MayAuthorise {
+                format!(
+                    "{} may apply: {}",
+                    a.meta.id,
+                    a.meta.note.clone().unwrap_or_default()
+                )
+            } else if a.effect == Effect::OnApplication {
+                format!(
+                    "{} is granted on application: it covers this export only if the exporter holds one that names it, otherwise an individual licence: {}",
+                    a.meta.id,
+                    a.meta.note.clone().unwrap_or_default()
+                )
+            } else {
+                format!("{} applies", a.meta.id)
+            };
+            let code = if a.condition_code.is_empty() {
+                format!("{}-CONDITIONS", a.meta.id)
+            } else {
+                a.condition_code.clone()
+            };
+            let value_fact = a.max_value.map(|v| {
+                let limit = match v {
+                    ValueLimit::Entry => "{limit}".to_string(),
+                    ValueLimit::Fixed(x, cur) => format!("{} {}", group_thousands(x), cur.as_str()),
+                };
+                self.interner.condition(
+                    &format!("{}-VALUE", a.meta.id),
+                    &format!("{} applies only if the value of the shipment is at most {limit}: give `value` and `currency`", a.meta.id),
+                    &a.meta.citation,
+                    a.meta.confidence,
+                )
+            });
+            authorisations.push(CAuthorisation {
+                id: a.meta.id.clone(),
+                items: self.ctx.items(&a.meta.origin, &a.items),
+                excluded: self.ctx.items(&a.meta.origin, &a.excluded),
+                destinations: self.dest(&a.destinations, false),
+                transactions: a.transactions,
+                only_reasons: a.only_reasons.clone(),
+                may_only,
+                on_application: a.effect == Effect::OnApplication,
+                max_value: a.max_value,
+                restrictions,
+                fact: fact_of(self.interner, &a.meta, &text, unc, c),
+                conditions_fact: (!a.conditions.is_empty()).then(|| {
+                    self.interner.condition(
+                        &code,
+                        &format!("{}: {}", a.meta.id, a.conditions),
+                        &a.meta.citation,
+                        c,
+                    )
+                }),
+                value_fact,
+            });
+        }
+        authorisations
+    }
+
+    /// End-use and end-user catch-alls.
+    fn catch_alls(&mut self, rules: &[CatchAll]) -> Vec<CCatchAll> {
+        let mut catch_alls = Vec::new();
+        for r in rules {
+            let Some(unc) = status(&r.meta.validity, self.day, self.base) else {
+                continue;
+            };
+            let (outcome, up_to, c) = decided(r.outcome, r.up_to, unc, r.meta.confidence);
+            catch_alls.push(CCatchAll {
+                scope: self.ctx.scope(&r.meta.origin, &r.scope),
+                when: self.ctx.condition(&r.meta.origin, &r.when, unc),
+                outcome,
+                up_to,
+                policy: r.policy,
+                fact: fact_of(
+                    self.interner,
+                    &r.meta,
+                    &format!("{}: {}", r.meta.id, r.meta.text()),
+                    unc,
+                    c,
+                ),
+            });
+        }
+        catch_alls
+    }
+
+    /// Embargoes and sanctions.
+    fn overlays(&mut self, rules: &[Overlay]) -> Vec<COverlay> {
+        let mut overlays = Vec::new();
+        for o in rules {
+            let Some(unc) = status(&o.meta.validity, self.day, self.base) else {
+                continue;
+            };
+            let (outcome, up_to, c) = decided(o.outcome, o.up_to, unc, o.meta.confidence);
+            overlays.push(COverlay {
+                destinations: self.dest(&o.destinations, unc),
+                scope: self.ctx.scope(&o.meta.origin, &o.scope),
+                when: self.ctx.condition(&o.meta.origin, &o.when, false),
+                deemed: o.deemed,
+                outcome,
+                up_to,
+                policy: o.policy,
+                fact: fact_of(
+                    self.interner,
+                    &o.meta,
+                    &format!("{}: {}", o.meta.id, o.meta.text()),
+                    unc,
+                    c,
+                ),
+            });
+        }
+        overlays
+    }
+
+    /// Rules by which this law follows items out of other states.
+    fn reach(&mut self, rules: &[Reach]) -> Vec<CReach> {
+        let mut reach = Vec::new();
+        for r in rules {
+            let Some(unc) = status(&r.meta.validity, self.day, self.base) else {
+                continue;
+            };
+            reach.push(CReach {
+                kind: r.kind,
+                threshold_pct: r.threshold_pct,
+                destinations: self.dest(&r.destinations, unc),
+                id: r.meta.id.clone(),
+                citation: r.meta.citation.clone(),
+                confidence: if unc {
+                    r.meta.confidence.min(Confidence::Secondary)
+                } else {
+                    r.meta.confidence
+                },
+            });
+        }
+        reach
+    }
+
+    /// What a hit on each party list does.
+    fn party_lists(&mut self, rules: &[PartyList]) -> Vec<CPartyList> {
+        let mut party_lists = Vec::new();
+        for p in rules {
+            if status(&p.meta.validity, self.day, self.base).is_none() {
+                continue;
+            }
+            let what = match p.effect {
+                PartyEffect::Requirement => {
+                    "licence for the items its entry names, no licence exception"
+                }
+                PartyEffect::Prohibition => "dealings barred",
+                PartyEffect::NoExceptions => "no licence exception",
+                PartyEffect::Notice => "listed: review before dealing",
+            };
+            party_lists.push(CPartyList {
+                list: p.list.clone(),
+                label: p.meta.label.clone(),
+                effect: p.effect,
+                citation: p.meta.citation.clone(),
+                hit_fact: self.interner.law(
+                    &format!("{}: {{party}} ({{notice}}): {what}", p.meta.label),
                     &p.meta.citation,
                     p.meta.confidence,
-                )
-            }),
-        });
+                ),
+                near_fact: self.interner.law(
+                    &format!(
+                        "possible {} match: {{party}} ({{notice}}), a person must review the name",
+                        p.meta.label
+                    ),
+                    &p.meta.citation,
+                    Confidence::Secondary,
+                ),
+                condition_fact: (!p.condition.is_empty()).then(|| {
+                    self.interner.condition(
+                        "SCREENING",
+                        &format!("{}: {{party}}: {}", p.meta.label, p.condition),
+                        &p.meta.citation,
+                        p.meta.confidence,
+                    )
+                }),
+            });
+        }
+        party_lists
     }
+}
+
+/// The standard facts of a regime (texts the engine uses whatever the rules).
+fn regime_facts(rd: &RegimeData, interner: &mut Interner) -> RegimeFacts {
     let list_name = rd.meta.list_name.clone();
     let rc = rd.confidence();
     let basis = rd.meta.legal_basis.clone();
     let deemed = &rd.meta.deemed;
-    let facts = RegimeFacts {
+    RegimeFacts {
         not_listed: interner.law(&format!("{{item}} not on {list_name}"), &list_name, rc),
         not_modelled: interner.choice("this category of {list} is not in the datasets", Confidence::Assumed),
         foreign_multilateral: interner.choice(
@@ -1166,12 +1208,50 @@ fn compile_regime(
             "",
             Confidence::Secondary,
         ),
+    }
+}
+
+fn compile_regime(
+    ri: usize,
+    rd: &RegimeData,
+    data: &Datasets,
+    global: &HashMap<String, TriSet>,
+    day: Date,
+    clip: &dyn Fn(TriSet) -> TriSet,
+    interner: &mut Interner,
+) -> Regime {
+    let mut groups = global.clone();
+    for g in &rd.groups {
+        groups.insert(g.name.clone(), clip(group_at(g, day, &rd.meta)));
+    }
+    let entries = compile_entries(rd, day, interner);
+    let plans = plans(&data.catalogue, rd, &entries, day, interner);
+    let rules = &rd.rules;
+    let ctx = Ctx {
+        groups: &groups,
+        places: &data.places,
+        entries: &entries,
     };
+    let mut rc = RuleCompiler {
+        all: ctx.all(),
+        ctx,
+        day,
+        base: rd.meta.list_date,
+        interner,
+    };
+    let requirements = rc.requirements(&rules.requirements);
+    let frees = rc.frees(&rules.frees);
+    let authorisations = rc.authorisations(&rules.authorisations);
+    let catch_alls = rc.catch_alls(&rules.catch_alls);
+    let overlays = rc.overlays(&rules.overlays);
+    let reach = rc.reach(&rules.reach);
+    let party_lists = rc.party_lists(&rules.party_lists);
+    let facts = regime_facts(rd, interner);
     Regime {
         id: rd.id.clone(),
         data: ri,
         meta: rd.meta.clone(),
-        confidence: rc,
+        confidence: rd.confidence(),
         entries,
         plans,
         requirements,
@@ -1184,7 +1264,7 @@ fn compile_regime(
         facts,
         groups,
         before_modelled: day < rd.meta.modelled_from,
-        deemed: deemed.rule,
+        deemed: rd.meta.deemed.rule,
         entries_file: rd.entries_file.clone(),
     }
 }
