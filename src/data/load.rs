@@ -899,6 +899,332 @@ fn date_field(
     d
 }
 
+/// The head file being read: its name for messages and its text for positions.
+struct HeadFile<'a> {
+    file: String,
+    text: &'a str,
+}
+
+impl HeadFile<'_> {
+    /// A problem at the position of a spanned value.
+    fn at(&self, s: &S<String>, field: &str, code: Code, msg: &str) -> Located {
+        let (line, col) = line_col(self.text, s.span().start);
+        Located::new(&self.file, msg)
+            .at(line, col)
+            .column(field)
+            .value(s.get_ref().clone())
+            .code(code)
+    }
+
+    /// The folder's confidence (`primary` by default).
+    fn confidence(&self, raw: &RawMeta, diag: &mut Diagnostics) -> Confidence {
+        match &raw.confidence {
+            Some(c) => match Confidence::parse(c.get_ref()) {
+                Some(c) => c,
+                None => {
+                    diag.push(
+                        self.at(c, "confidence", Code::UnknownWord, "unknown confidence")
+                            .accepted(Confidence::accepted()),
+                    );
+                    Confidence::Assumed
+                }
+            },
+            None => Confidence::Primary,
+        }
+    }
+
+    /// Sources, milestones, gap claims and the citations of the head: present and official.
+    fn check_citations(&self, raw: &RawMeta, diag: &mut Diagnostics) {
+        if raw.source.get_ref().trim().is_empty() {
+            diag.push(self.at(
+                &raw.source,
+                "source",
+                Code::Uncited,
+                "the folder must name its sources",
+            ));
+        } else if let Some(why) = crate::data::unofficial(raw.source.get_ref()) {
+            diag.push(self.at(&raw.source, "source", Code::UnofficialSource, why));
+        }
+        for m in &raw.milestone {
+            if !MILESTONE_KINDS.contains(&m.kind.as_str()) {
+                diag.push(
+                    Located::new(&self.file, "unknown milestone kind")
+                        .column("kind")
+                        .value(m.kind.clone())
+                        .accepted(MILESTONE_KINDS.join(", "))
+                        .code(Code::UnknownWord),
+                );
+            }
+            let ok = m.date.split('-').enumerate().all(|(i, p)| {
+                p.chars().all(|c| c.is_ascii_digit()) && p.len() == if i == 0 { 4 } else { 2 }
+            }) && m.date.split('-').count() <= 3;
+            if !ok {
+                diag.push(
+                    Located::new(
+                        &self.file,
+                        "milestone date is not YYYY, YYYY-MM or YYYY-MM-DD",
+                    )
+                    .column("date")
+                    .value(m.date.clone())
+                    .code(Code::BadDate),
+                );
+            }
+            if m.source.trim().is_empty() {
+                diag.push(
+                    Located::new(&self.file, "every milestone must cite its source")
+                        .value(m.event.clone())
+                        .code(Code::Uncited),
+                );
+            } else if let Some(why) = crate::data::unofficial(&m.source) {
+                diag.push(
+                    Located::new(&self.file, why)
+                        .column("source")
+                        .value(m.source.clone())
+                        .code(Code::UnofficialSource),
+                );
+            }
+        }
+        for g in &raw.gap {
+            if let Some(c) = &g.claim
+                && c != "no-clearance"
+            {
+                diag.push(
+                    Located::new(&self.file, "unknown gap claim")
+                        .column("claim")
+                        .value(c.clone())
+                        .accepted("no-clearance")
+                        .code(Code::UnknownWord),
+                );
+            }
+        }
+        for (field, text_value) in [
+            (
+                "no_requirement_citation",
+                raw.no_requirement_citation.as_deref(),
+            ),
+            ("export_definition", raw.export_definition.as_deref()),
+            ("modelled_from_source", raw.modelled_from_source.as_deref()),
+            ("groups_known_source", raw.groups_known_source.as_deref()),
+        ] {
+            if let Some(t) = text_value
+                && let Some(why) = crate::data::unofficial(t)
+            {
+                diag.push(
+                    Located::new(&self.file, why)
+                        .column(field)
+                        .value(t)
+                        .code(Code::UnofficialSource),
+                );
+            }
+        }
+        for p in &raw.period {
+            if let Some(why) = crate::data::unofficial(p.source.get_ref()) {
+                diag.push(self.at(&p.source, "period.source", Code::UnofficialSource, why));
+            }
+        }
+    }
+
+    /// `list_date`, `modelled_from` and `groups_known_from`, each with its source.
+    fn dates(
+        &self,
+        raw: &RawMeta,
+        diag: &mut Diagnostics,
+    ) -> (Option<Date>, Option<Date>, Option<Date>) {
+        let list_date = date_field(&self.file, self.text, &raw.list_date, "list_date", diag);
+        let modelled_from = raw
+            .modelled_from
+            .as_ref()
+            .and_then(|d| date_field(&self.file, self.text, d, "modelled_from", diag));
+        let groups_known_from = raw
+            .groups_known_from
+            .as_ref()
+            .and_then(|d| date_field(&self.file, self.text, d, "groups_known_from", diag));
+        if raw.modelled_from.is_some()
+            && raw
+                .modelled_from_source
+                .as_deref()
+                .is_none_or(|s| s.trim().is_empty())
+        {
+            diag.push(
+                Located::new(&self.file, "`modelled_from` needs `modelled_from_source`")
+                    .column("modelled_from_source")
+                    .code(Code::BadDate),
+            );
+        }
+        if raw.groups_known_from.is_some()
+            && raw
+                .groups_known_source
+                .as_deref()
+                .is_none_or(|s| s.trim().is_empty())
+        {
+            diag.push(
+                Located::new(
+                    &self.file,
+                    "`groups_known_from` needs `groups_known_source`",
+                )
+                .column("groups_known_source")
+                .code(Code::BadDate),
+            );
+        }
+        (list_date, modelled_from, groups_known_from)
+    }
+
+    /// `[[period]]`: under which regime's law the state was, and when.
+    fn periods(&self, raw: &RawMeta, diag: &mut Diagnostics) -> Vec<Period> {
+        let mut periods = Vec::new();
+        for p in &raw.period {
+            let from = p
+                .from
+                .as_ref()
+                .and_then(|d| date_field(&self.file, self.text, d, "from", diag));
+            let to =
+                p.to.as_ref()
+                    .and_then(|d| date_field(&self.file, self.text, d, "to", diag));
+            if p.source.get_ref().trim().is_empty() {
+                diag.push(self.at(
+                    &p.source,
+                    "source",
+                    Code::Uncited,
+                    "a period must cite the instrument",
+                ));
+            }
+            periods.push(Period {
+                regime: p.regime.get_ref().clone(),
+                validity: Validity {
+                    from,
+                    from_source: p.source.get_ref().clone(),
+                    to,
+                    to_source: p.source.get_ref().clone(),
+                },
+            });
+        }
+        periods
+    }
+
+    /// `[deemed]`: the deemed-export rule with its citation.
+    fn deemed(&self, raw: &RawMeta, diag: &mut Diagnostics) -> Deemed {
+        match &raw.deemed {
+            Some(d) => {
+                let rule = match DeemedRule::parse(d.rule.get_ref()) {
+                    Some(r) => r,
+                    None => {
+                        diag.push(
+                            self.at(
+                                &d.rule,
+                                "deemed.rule",
+                                Code::UnknownWord,
+                                "unknown deemed-export rule",
+                            )
+                            .accepted(DeemedRule::accepted()),
+                        );
+                        DeemedRule::Unknown
+                    }
+                };
+                if d.citation.get_ref().trim().is_empty() {
+                    diag.push(self.at(
+                        &d.citation,
+                        "deemed.citation",
+                        Code::Uncited,
+                        "the deemed-export rule must cite its instrument",
+                    ));
+                }
+                if let Some(why) = crate::data::unofficial(d.citation.get_ref()) {
+                    diag.push(self.at(&d.citation, "deemed.citation", Code::UnofficialSource, why));
+                }
+                let c = match &d.confidence {
+                    None => Confidence::Primary,
+                    Some(c) => Confidence::parse(c.get_ref()).unwrap_or_else(|| {
+                        diag.push(
+                            self.at(
+                                c,
+                                "deemed.confidence",
+                                Code::UnknownWord,
+                                "unknown confidence",
+                            )
+                            .accepted(Confidence::accepted()),
+                        );
+                        Confidence::Assumed
+                    }),
+                };
+                Deemed {
+                    rule,
+                    citation: d.citation.get_ref().clone(),
+                    confidence: c,
+                    note: d.note.clone(),
+                }
+            }
+            None => {
+                diag.push(
+                Located::new(&self.file, "missing `[deemed]`: the deemed-export rule (technology-and-software, none or unknown) with its citation")
+                    .column("deemed")
+                    .code(Code::Empty),
+            );
+                Deemed {
+                    rule: DeemedRule::Unknown,
+                    citation: String::new(),
+                    confidence: Confidence::Assumed,
+                    note: None,
+                }
+            }
+        }
+    }
+
+    /// The one jurisdiction of a `jurisdiction.toml`, with the places inside it.
+    fn single_member(
+        &self,
+        raw: &RawMeta,
+        places: &Places,
+        id: &str,
+        confidence: Confidence,
+        diag: &mut Diagnostics,
+    ) -> Vec<JurisdictionMeta> {
+        let id = id.to_string();
+        match &raw.code {
+            Some(code) if places.by_code(code.get_ref()).is_some() => {
+                let mut home: Vec<PlaceId> = places.by_code(code.get_ref()).into_iter().collect();
+                if let Some(listed) = &raw.home {
+                    for c in listed.get_ref().split_whitespace() {
+                        match places.by_code(c) {
+                            Some(p) if !home.contains(&p) => home.push(p),
+                            Some(_) => {}
+                            None => diag.push(self.at(
+                                listed,
+                                "home",
+                                Code::UnknownPlace,
+                                "unknown country code in `home`",
+                            )),
+                        }
+                    }
+                }
+                vec![JurisdictionMeta {
+                    code: code.get_ref().clone(),
+                    name: raw.name.clone(),
+                    regime_id: id.clone(),
+                    confidence,
+                    notes: String::new(),
+                    source: raw.source.get_ref().clone(),
+                    home,
+                }]
+            }
+            Some(code) => {
+                diag.push(self.at(code, "code", Code::UnknownPlace, "unknown country code"));
+                Vec::new()
+            }
+            None => {
+                diag.push(
+                    Located::new(
+                        &self.file,
+                        "missing `code`: the ISO code of the jurisdiction",
+                    )
+                    .column("code")
+                    .code(Code::Empty),
+                );
+                Vec::new()
+            }
+        }
+    }
+}
+
 fn load_head(
     source: &Source,
     folder: &str,
@@ -908,243 +1234,16 @@ fn load_head(
     diag: &mut Diagnostics,
 ) -> Option<Head> {
     let raw: RawMeta = read_toml(source, rel, diag)?;
-    let file = source.display(rel);
     let bytes = source.read(rel).ok().flatten().unwrap_or_default();
-    let text = std::str::from_utf8(&bytes).unwrap_or("");
-    let at = |s: &S<String>, field: &str, code: Code, msg: &str| {
-        let (line, col) = line_col(text, s.span().start);
-        Located::new(&file, msg)
-            .at(line, col)
-            .column(field)
-            .value(s.get_ref().clone())
-            .code(code)
+    let h = HeadFile {
+        file: source.display(rel),
+        text: std::str::from_utf8(&bytes).unwrap_or(""),
     };
-    let confidence = match &raw.confidence {
-        Some(c) => match Confidence::parse(c.get_ref()) {
-            Some(c) => c,
-            None => {
-                diag.push(
-                    at(c, "confidence", Code::UnknownWord, "unknown confidence")
-                        .accepted(Confidence::accepted()),
-                );
-                Confidence::Assumed
-            }
-        },
-        None => Confidence::Primary,
-    };
-    if raw.source.get_ref().trim().is_empty() {
-        diag.push(at(
-            &raw.source,
-            "source",
-            Code::Uncited,
-            "the folder must name its sources",
-        ));
-    } else if let Some(why) = crate::data::unofficial(raw.source.get_ref()) {
-        diag.push(at(&raw.source, "source", Code::UnofficialSource, why));
-    }
-    for m in &raw.milestone {
-        if !MILESTONE_KINDS.contains(&m.kind.as_str()) {
-            diag.push(
-                Located::new(&file, "unknown milestone kind")
-                    .column("kind")
-                    .value(m.kind.clone())
-                    .accepted(MILESTONE_KINDS.join(", "))
-                    .code(Code::UnknownWord),
-            );
-        }
-        let ok = m.date.split('-').enumerate().all(|(i, p)| {
-            p.chars().all(|c| c.is_ascii_digit()) && p.len() == if i == 0 { 4 } else { 2 }
-        }) && m.date.split('-').count() <= 3;
-        if !ok {
-            diag.push(
-                Located::new(&file, "milestone date is not YYYY, YYYY-MM or YYYY-MM-DD")
-                    .column("date")
-                    .value(m.date.clone())
-                    .code(Code::BadDate),
-            );
-        }
-        if m.source.trim().is_empty() {
-            diag.push(
-                Located::new(&file, "every milestone must cite its source")
-                    .value(m.event.clone())
-                    .code(Code::Uncited),
-            );
-        } else if let Some(why) = crate::data::unofficial(&m.source) {
-            diag.push(
-                Located::new(&file, why)
-                    .column("source")
-                    .value(m.source.clone())
-                    .code(Code::UnofficialSource),
-            );
-        }
-    }
-    for g in &raw.gap {
-        if let Some(c) = &g.claim
-            && c != "no-clearance"
-        {
-            diag.push(
-                Located::new(&file, "unknown gap claim")
-                    .column("claim")
-                    .value(c.clone())
-                    .accepted("no-clearance")
-                    .code(Code::UnknownWord),
-            );
-        }
-    }
-    for (field, text_value) in [
-        (
-            "no_requirement_citation",
-            raw.no_requirement_citation.as_deref(),
-        ),
-        ("export_definition", raw.export_definition.as_deref()),
-        ("modelled_from_source", raw.modelled_from_source.as_deref()),
-        ("groups_known_source", raw.groups_known_source.as_deref()),
-    ] {
-        if let Some(t) = text_value
-            && let Some(why) = crate::data::unofficial(t)
-        {
-            diag.push(
-                Located::new(&file, why)
-                    .column(field)
-                    .value(t)
-                    .code(Code::UnofficialSource),
-            );
-        }
-    }
-    for p in &raw.period {
-        if let Some(why) = crate::data::unofficial(p.source.get_ref()) {
-            diag.push(at(&p.source, "period.source", Code::UnofficialSource, why));
-        }
-    }
-    let list_date = date_field(&file, text, &raw.list_date, "list_date", diag);
-    let modelled_from = raw
-        .modelled_from
-        .as_ref()
-        .and_then(|d| date_field(&file, text, d, "modelled_from", diag));
-    let groups_known_from = raw
-        .groups_known_from
-        .as_ref()
-        .and_then(|d| date_field(&file, text, d, "groups_known_from", diag));
-    if raw.modelled_from.is_some()
-        && raw
-            .modelled_from_source
-            .as_deref()
-            .is_none_or(|s| s.trim().is_empty())
-    {
-        diag.push(
-            Located::new(&file, "`modelled_from` needs `modelled_from_source`")
-                .column("modelled_from_source")
-                .code(Code::BadDate),
-        );
-    }
-    if raw.groups_known_from.is_some()
-        && raw
-            .groups_known_source
-            .as_deref()
-            .is_none_or(|s| s.trim().is_empty())
-    {
-        diag.push(
-            Located::new(&file, "`groups_known_from` needs `groups_known_source`")
-                .column("groups_known_source")
-                .code(Code::BadDate),
-        );
-    }
-    let mut periods = Vec::new();
-    for p in &raw.period {
-        let from = p
-            .from
-            .as_ref()
-            .and_then(|d| date_field(&file, text, d, "from", diag));
-        let to =
-            p.to.as_ref()
-                .and_then(|d| date_field(&file, text, d, "to", diag));
-        if p.source.get_ref().trim().is_empty() {
-            diag.push(at(
-                &p.source,
-                "source",
-                Code::Uncited,
-                "a period must cite the instrument",
-            ));
-        }
-        periods.push(Period {
-            regime: p.regime.get_ref().clone(),
-            validity: Validity {
-                from,
-                from_source: p.source.get_ref().clone(),
-                to,
-                to_source: p.source.get_ref().clone(),
-            },
-        });
-    }
-    let deemed = match &raw.deemed {
-        Some(d) => {
-            let rule = match DeemedRule::parse(d.rule.get_ref()) {
-                Some(r) => r,
-                None => {
-                    diag.push(
-                        at(
-                            &d.rule,
-                            "deemed.rule",
-                            Code::UnknownWord,
-                            "unknown deemed-export rule",
-                        )
-                        .accepted(DeemedRule::accepted()),
-                    );
-                    DeemedRule::Unknown
-                }
-            };
-            if d.citation.get_ref().trim().is_empty() {
-                diag.push(at(
-                    &d.citation,
-                    "deemed.citation",
-                    Code::Uncited,
-                    "the deemed-export rule must cite its instrument",
-                ));
-            }
-            if let Some(why) = crate::data::unofficial(d.citation.get_ref()) {
-                diag.push(at(
-                    &d.citation,
-                    "deemed.citation",
-                    Code::UnofficialSource,
-                    why,
-                ));
-            }
-            let c = match &d.confidence {
-                None => Confidence::Primary,
-                Some(c) => Confidence::parse(c.get_ref()).unwrap_or_else(|| {
-                    diag.push(
-                        at(
-                            c,
-                            "deemed.confidence",
-                            Code::UnknownWord,
-                            "unknown confidence",
-                        )
-                        .accepted(Confidence::accepted()),
-                    );
-                    Confidence::Assumed
-                }),
-            };
-            Deemed {
-                rule,
-                citation: d.citation.get_ref().clone(),
-                confidence: c,
-                note: d.note.clone(),
-            }
-        }
-        None => {
-            diag.push(
-                Located::new(&file, "missing `[deemed]`: the deemed-export rule (technology-and-software, none or unknown) with its citation")
-                    .column("deemed")
-                    .code(Code::Empty),
-            );
-            Deemed {
-                rule: DeemedRule::Unknown,
-                citation: String::new(),
-                confidence: Confidence::Assumed,
-                note: None,
-            }
-        }
-    };
+    let confidence = h.confidence(&raw, diag);
+    h.check_citations(&raw, diag);
+    let (list_date, modelled_from, groups_known_from) = h.dates(&raw, diag);
+    let periods = h.periods(&raw, diag);
+    let deemed = h.deemed(&raw, diag);
     let list_date = list_date?;
     let id = raw.id.clone().unwrap_or_else(|| folder.to_string());
     let meta = RegimeMeta {
@@ -1181,46 +1280,7 @@ fn load_head(
             diag,
         )
     } else {
-        match &raw.code {
-            Some(code) if places.by_code(code.get_ref()).is_some() => {
-                let mut home: Vec<PlaceId> = places.by_code(code.get_ref()).into_iter().collect();
-                if let Some(h) = &raw.home {
-                    for c in h.get_ref().split_whitespace() {
-                        match places.by_code(c) {
-                            Some(p) if !home.contains(&p) => home.push(p),
-                            Some(_) => {}
-                            None => diag.push(at(
-                                h,
-                                "home",
-                                Code::UnknownPlace,
-                                "unknown country code in `home`",
-                            )),
-                        }
-                    }
-                }
-                vec![JurisdictionMeta {
-                    code: code.get_ref().clone(),
-                    name: raw.name.clone(),
-                    regime_id: id.clone(),
-                    confidence,
-                    notes: String::new(),
-                    source: raw.source.get_ref().clone(),
-                    home,
-                }]
-            }
-            Some(code) => {
-                diag.push(at(code, "code", Code::UnknownPlace, "unknown country code"));
-                Vec::new()
-            }
-            None => {
-                diag.push(
-                    Located::new(&file, "missing `code`: the ISO code of the jurisdiction")
-                        .column("code")
-                        .code(Code::Empty),
-                );
-                Vec::new()
-            }
-        }
+        h.single_member(&raw, places, &id, confidence, diag)
     };
     Some(Head {
         folder: folder.to_string(),
