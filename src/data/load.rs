@@ -1500,7 +1500,132 @@ fn load_entries(
     rows
 }
 
-#[allow(clippy::too_many_arguments, clippy::too_many_lines)]
+/// The catalogue item of a list row: the named Wassenaar entry, or for a national-only entry a
+/// catalogue item of its own; `None` (with a problem recorded) when neither works.
+fn entry_item(
+    table: &Table,
+    row: &crate::data::table::Row,
+    catalogue: &mut Catalogue,
+    owner: &str,
+    origin: &str,
+    diag: &mut Diagnostics,
+) -> Option<ItemId> {
+    let local = table.get(row, "local_code");
+    let item_code = table.get(row, "item");
+    if item_code.is_empty() {
+        // A national-only entry becomes a catalogue item of its own; a conditional row
+        // (`4A001.a (meeting 4A101 parameters)`) keeps its text as code.
+        let code = canonical_code(local).unwrap_or_else(|| local.to_string());
+        match catalogue.add(Item {
+            code: code.clone(),
+            wa_code: String::new(),
+            parent: None,
+            children: Vec::new(),
+            label: table.get(row, "label").to_string(),
+            tags: list(table.get(row, "tags")).map(str::to_string).collect(),
+            kind: ItemKind::National,
+            owner: Some(owner.to_string()),
+            origin: if origin.is_empty() {
+                "national".to_string()
+            } else {
+                origin.to_string()
+            },
+            source: table.get(row, "source").to_string(),
+        }) {
+            Ok(id) => Some(id),
+            Err(existing) if catalogue.get(existing).kind == ItemKind::National => Some(existing),
+            Err(_) => {
+                diag.push(
+                    table
+                        .err(
+                            row,
+                            "item",
+                            Code::UnknownItem,
+                            "empty item, but the local code is a Wassenaar entry",
+                        )
+                        .hint(format!("set `item` to `{code}`")),
+                );
+                None
+            }
+        }
+    } else {
+        match catalogue.lookup(item_code) {
+            Some(id) => Some(id),
+            None => {
+                let mut err = table.err(
+                    row,
+                    "item",
+                    Code::UnknownItem,
+                    "item is not in the catalogue (wassenaar/entries.csv)",
+                );
+                if let Some(s) = catalogue.suggest(item_code) {
+                    err = err.hint(format!("did you mean `{s}`?"));
+                }
+                diag.push(err);
+                None
+            }
+        }
+    }
+}
+
+/// The excluded end uses, the `special` flag and the value limit of a list row.
+fn entry_flags(
+    table: &Table,
+    row: &crate::data::table::Row,
+    diag: &mut Diagnostics,
+) -> (Vec<EndUse>, bool, Option<f64>) {
+    let mut excluded = Vec::new();
+    for word in list(table.get(row, "excluded_end_uses")) {
+        match EndUse::parse(word) {
+            Some(e) => excluded.push(e),
+            None => diag.push(
+                table
+                    .err(
+                        row,
+                        "excluded_end_uses",
+                        Code::UnknownWord,
+                        "unknown end use",
+                    )
+                    .value(word)
+                    .accepted(<EndUse as Word>::accepted()),
+            ),
+        }
+    }
+    let special = match table.get(row, "special") {
+        "true" => true,
+        "" | "false" => false,
+        _ => {
+            diag.push(
+                table
+                    .err(row, "special", Code::UnknownWord, "not a boolean")
+                    .accepted("true, false, empty"),
+            );
+            false
+        }
+    };
+    let value_limit = match table.get(row, "value_limit") {
+        "" => None,
+        v => match v.replace(['$', ','], "").parse::<f64>() {
+            Ok(x) if x >= 0.0 => Some(x),
+            _ => {
+                diag.push(
+                    table
+                        .err(
+                            row,
+                            "value_limit",
+                            Code::BadNumber,
+                            "not an amount in US dollars",
+                        )
+                        .accepted("a number, e.g. `5000`"),
+                );
+                None
+            }
+        },
+    };
+    (excluded, special, value_limit)
+}
+
+#[allow(clippy::too_many_arguments)]
 fn load_entry_file(
     source: &Source,
     rel: &str,
@@ -1538,60 +1663,8 @@ fn load_entry_file(
                     .accepted(ORIGINS.join(", ")),
             );
         }
-        let item_code = table.get(row, "item");
-        let item = if item_code.is_empty() {
-            // A national-only entry becomes a catalogue item of its own; a conditional row
-            // (`4A001.a (meeting 4A101 parameters)`) keeps its text as code.
-            let code = canonical_code(local).unwrap_or_else(|| local.to_string());
-            match catalogue.add(Item {
-                code: code.clone(),
-                wa_code: String::new(),
-                parent: None,
-                children: Vec::new(),
-                label: table.get(row, "label").to_string(),
-                tags: list(table.get(row, "tags")).map(str::to_string).collect(),
-                kind: ItemKind::National,
-                owner: Some(owner.to_string()),
-                origin: if origin.is_empty() {
-                    "national".to_string()
-                } else {
-                    origin.to_string()
-                },
-                source: table.get(row, "source").to_string(),
-            }) {
-                Ok(id) => id,
-                Err(existing) if catalogue.get(existing).kind == ItemKind::National => existing,
-                Err(_) => {
-                    diag.push(
-                        table
-                            .err(
-                                row,
-                                "item",
-                                Code::UnknownItem,
-                                "empty item, but the local code is a Wassenaar entry",
-                            )
-                            .hint(format!("set `item` to `{code}`")),
-                    );
-                    continue;
-                }
-            }
-        } else {
-            match catalogue.lookup(item_code) {
-                Some(id) => id,
-                None => {
-                    let mut err = table.err(
-                        row,
-                        "item",
-                        Code::UnknownItem,
-                        "item is not in the catalogue (wassenaar/entries.csv)",
-                    );
-                    if let Some(s) = catalogue.suggest(item_code) {
-                        err = err.hint(format!("did you mean `{s}`?"));
-                    }
-                    diag.push(err);
-                    continue;
-                }
-            }
+        let Some(item) = entry_item(&table, row, catalogue, owner, origin, diag) else {
+            continue;
         };
         if let Err(other) = catalogue.alias(local, item)
             && catalogue.get(other).code != local
@@ -1633,54 +1706,7 @@ fn load_entry_file(
             ));
             continue;
         }
-        let mut excluded = Vec::new();
-        for word in list(table.get(row, "excluded_end_uses")) {
-            match EndUse::parse(word) {
-                Some(e) => excluded.push(e),
-                None => diag.push(
-                    table
-                        .err(
-                            row,
-                            "excluded_end_uses",
-                            Code::UnknownWord,
-                            "unknown end use",
-                        )
-                        .value(word)
-                        .accepted(<EndUse as Word>::accepted()),
-                ),
-            }
-        }
-        let special = match table.get(row, "special") {
-            "true" => true,
-            "" | "false" => false,
-            _ => {
-                diag.push(
-                    table
-                        .err(row, "special", Code::UnknownWord, "not a boolean")
-                        .accepted("true, false, empty"),
-                );
-                false
-            }
-        };
-        let value_limit = match table.get(row, "value_limit") {
-            "" => None,
-            v => match v.replace(['$', ','], "").parse::<f64>() {
-                Ok(x) if x >= 0.0 => Some(x),
-                _ => {
-                    diag.push(
-                        table
-                            .err(
-                                row,
-                                "value_limit",
-                                Code::BadNumber,
-                                "not an amount in US dollars",
-                            )
-                            .accepted("a number, e.g. `5000`"),
-                    );
-                    None
-                }
-            },
-        };
+        let (excluded, special, value_limit) = entry_flags(&table, row, diag);
         let confidence = confidence_cell(&table, row, diag);
         let tags: Vec<String> = list(table.get(row, "tags")).map(str::to_string).collect();
         let control_origin = if origin.is_empty() {
