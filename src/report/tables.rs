@@ -98,17 +98,19 @@ pub(crate) struct Inputs<'a> {
     pub catch_all: &'a [(String, String, String)],
 }
 
+/// The codes of a column's members, space-separated.
+fn member_codes(grid: &Grid<'_>, c: &crate::report::model::Column) -> String {
+    c.members
+        .iter()
+        .map(|&j| grid.world.jurisdictions[j].code.clone())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Every table.
 pub(crate) fn tables(x: &Inputs<'_>) -> Vec<Table> {
     let grid = x.grid;
-    let world = grid.world;
-    let members = |c: &crate::report::model::Column| {
-        c.members
-            .iter()
-            .map(|&j| world.jurisdictions[j].code.clone())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let members = |c: &crate::report::model::Column| member_codes(grid, c);
     let mut out = Vec::new();
     out.push(Table {
         name: "metrics",
@@ -148,89 +150,9 @@ pub(crate) fn tables(x: &Inputs<'_>) -> Vec<Table> {
             })
             .collect(),
     });
-    let mut pairwise = Vec::new();
-    for (a, ca) in grid.columns.iter().enumerate() {
-        for (b, cb) in grid.columns.iter().enumerate() {
-            let t = &x.metrics.pairwise[a][b];
-            pairwise.push(vec![
-                ca.label.clone(),
-                cb.label.clone(),
-                t.applicable.to_string(),
-                t.established().to_string(),
-                t.same.to_string(),
-                f(t.coverage()),
-                f(t.agreement()),
-            ]);
-        }
-    }
-    out.push(Table {
-        name: "pairwise",
-        columns: cols(&[
-            "a",
-            "b",
-            "applicable",
-            "established",
-            "same",
-            "coverage",
-            "agreement",
-        ]),
-        rows: pairwise,
-    });
-    let mut columns = cols(&["item", "destination", "group"]);
-    columns.extend(grid.columns.iter().map(|c| c.label.clone()));
-    let mut outcomes = Vec::new();
-    for i in 0..grid.items.len() {
-        for (g, first, last) in &grid.rows.groups {
-            for &p in &grid.rows.rows[*first..=*last] {
-                let mut row = vec![
-                    grid.code(i).to_string(),
-                    world.places().code(p).to_string(),
-                    g.clone(),
-                ];
-                for c in &grid.columns {
-                    let o = grid.column_outcome(c, i, p, EndUser::Commercial, EndUse::Unspecified);
-                    row.push(o.as_str().to_string());
-                }
-                outcomes.push(row);
-            }
-        }
-    }
-    out.push(Table {
-        name: "outcomes",
-        columns,
-        rows: outcomes,
-    });
-    let mut history = Vec::new();
-    for (k, item) in ITEMS.iter().enumerate() {
-        for (l, lane) in x.history.lanes.iter().enumerate() {
-            for (d, s) in x.history.days.iter().zip(&x.history.cells[k][l]) {
-                history.push(vec![
-                    item.to_string(),
-                    lane.label.clone(),
-                    members(lane),
-                    d.to_string(),
-                    s.applicable.to_string(),
-                    s.licence.to_string(),
-                    s.indeterminate.to_string(),
-                    f(s.value()),
-                ]);
-            }
-        }
-    }
-    out.push(Table {
-        name: "history",
-        columns: cols(&[
-            "item",
-            "lane",
-            "members",
-            "as_of",
-            "applicable",
-            "licence",
-            "indeterminate",
-            "share",
-        ]),
-        rows: history,
-    });
+    out.push(pairwise(x));
+    out.push(outcomes(x));
+    out.push(history(x));
     out.push(Table {
         name: "timeline",
         columns: cols(&["number", "date", "lane", "event", "source"]),
@@ -340,6 +262,105 @@ pub(crate) fn tables(x: &Inputs<'_>) -> Vec<Table> {
             .collect(),
     });
     out
+}
+
+/// Every pair of columns: counts, agreement and coverage.
+fn pairwise(x: &Inputs<'_>) -> Table {
+    let grid = x.grid;
+    let mut pairwise = Vec::new();
+    for (a, ca) in grid.columns.iter().enumerate() {
+        for (b, cb) in grid.columns.iter().enumerate() {
+            let t = &x.metrics.pairwise[a][b];
+            pairwise.push(vec![
+                ca.label.clone(),
+                cb.label.clone(),
+                t.applicable.to_string(),
+                t.established().to_string(),
+                t.same.to_string(),
+                f(t.coverage()),
+                f(t.agreement()),
+            ]);
+        }
+    }
+    Table {
+        name: "pairwise",
+        columns: cols(&[
+            "a",
+            "b",
+            "applicable",
+            "established",
+            "same",
+            "coverage",
+            "agreement",
+        ]),
+        rows: pairwise,
+    }
+}
+
+/// The outcome grid behind the heatmaps and the findings' destination counts: commercial end user, no stated end use, one column per chart column.
+fn outcomes(x: &Inputs<'_>) -> Table {
+    let grid = x.grid;
+    let world = grid.world;
+    let mut columns = cols(&["item", "destination", "group"]);
+    columns.extend(grid.columns.iter().map(|c| c.label.clone()));
+    let mut outcomes = Vec::new();
+    for i in 0..grid.items.len() {
+        for (g, first, last) in &grid.rows.groups {
+            for &p in &grid.rows.rows[*first..=*last] {
+                let mut row = vec![
+                    grid.code(i).to_string(),
+                    world.places().code(p).to_string(),
+                    g.clone(),
+                ];
+                for c in &grid.columns {
+                    let o = grid.column_outcome(c, i, p, EndUser::Commercial, EndUse::Unspecified);
+                    row.push(o.as_str().to_string());
+                }
+                outcomes.push(row);
+            }
+        }
+    }
+    Table {
+        name: "outcomes",
+        columns,
+        rows: outcomes,
+    }
+}
+
+/// The year-by-year shares behind the implementation-lag chart.
+fn history(x: &Inputs<'_>) -> Table {
+    let grid = x.grid;
+    let mut history = Vec::new();
+    for (k, item) in ITEMS.iter().enumerate() {
+        for (l, lane) in x.history.lanes.iter().enumerate() {
+            for (d, s) in x.history.days.iter().zip(&x.history.cells[k][l]) {
+                history.push(vec![
+                    item.to_string(),
+                    lane.label.clone(),
+                    member_codes(grid, lane),
+                    d.to_string(),
+                    s.applicable.to_string(),
+                    s.licence.to_string(),
+                    s.indeterminate.to_string(),
+                    f(s.value()),
+                ]);
+            }
+        }
+    }
+    Table {
+        name: "history",
+        columns: cols(&[
+            "item",
+            "lane",
+            "members",
+            "as_of",
+            "applicable",
+            "licence",
+            "indeterminate",
+            "share",
+        ]),
+        rows: history,
+    }
 }
 
 /// CSV and Parquet files of every table.
