@@ -18,7 +18,7 @@ use crate::engine::{COLUMNS, Determination, World};
 use crate::error::{Error, Located, Result};
 use crate::input::stream::{Input, Records};
 use crate::input::{self, Options, RawRecord, SCENARIO_COLUMNS};
-use crate::model::Scenario;
+use crate::model::{PartyHit, Scenario};
 use crate::output::provenance::Provenance;
 use crate::output::rows::Col;
 use crate::output::{OutputFormat, Target, explanation};
@@ -97,9 +97,47 @@ fn trim(b: &[u8]) -> &[u8] {
 
 const ID: usize = 0;
 
+/// Position of `end_user_name` in `SCENARIO_COLUMNS`.
+const NAME: usize = column_index("end_user_name");
+
+const fn column_index(name: &str) -> usize {
+    let mut i = 0;
+    while i < SCENARIO_COLUMNS.len() {
+        let (a, b) = (SCENARIO_COLUMNS[i].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut k = 0;
+            while k < a.len() && a[k] == b[k] {
+                k += 1;
+            }
+            if k == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    // Not a column: nothing is ever at this position.
+    usize::MAX
+}
+
+/// Screened names kept (then that cache starts afresh).
+const MAX_NAMES: usize = 1 << 16;
+
 /// A scenario resolved once, kept by the bytes of its cells.
+///
+/// The end-user name is kept apart: a scenario is resolved once without it (the *base*), each
+/// distinct name is screened once, and the named scenario is the base with the name's
+/// party-list hits. The engine reads a name only through its hits (and whether one was given),
+/// so every name with the same hits shares one template, and one evaluation per jurisdiction.
 struct Cache {
+    /// Base templates by their cells (all but `id` and `end_user_name`).
     index: FxHashMap<Vec<u8>, u32>,
+    /// Named templates by (base, hit list).
+    named: FxHashMap<(u32, u32), u32>,
+    /// Distinct hit lists, and their index.
+    hit_lists: Vec<Vec<PartyHit>>,
+    hit_index: FxHashMap<Vec<PartyHit>, u32>,
+    /// Screened names (trimmed) and their hit list.
+    names: FxHashMap<Box<str>, u32>,
     templates: Vec<Scenario>,
     key: Vec<u8>,
 }
@@ -108,6 +146,10 @@ impl Cache {
     fn new() -> Cache {
         Cache {
             index: FxHashMap::default(),
+            named: FxHashMap::default(),
+            hit_lists: Vec::new(),
+            hit_index: FxHashMap::default(),
+            names: FxHashMap::default(),
             templates: Vec::new(),
             key: Vec::with_capacity(256),
         }
@@ -116,11 +158,25 @@ impl Cache {
     fn key(&mut self, row: &RowRef<'_>) {
         self.key.clear();
         for (i, c) in row.cells.iter().enumerate() {
-            if i != ID {
+            if i != ID && i != NAME {
                 self.key.extend_from_slice(c);
                 self.key.push(0x1f);
             }
         }
+    }
+
+    /// Starts afresh when full. Only where no row refers to a template (between batches).
+    fn bound(&mut self) -> bool {
+        if self.templates.len() > MAX_TEMPLATES || self.hit_lists.len() > MAX_TEMPLATES {
+            self.templates.clear();
+            self.index.clear();
+            self.named.clear();
+            self.hit_lists.clear();
+            self.hit_index.clear();
+            self.names.clear();
+            return true;
+        }
+        false
     }
 }
 
@@ -435,10 +491,13 @@ impl Writer<'_> {
     fn flush(&mut self, world: &World, cache: &mut Cache, stats: &mut Stats) -> Result<()> {
         let plan = self.plan;
         let mut missing: Vec<(u32, usize)> = Vec::new();
+        // New (template, jurisdiction) pairs get a placeholder until rendered below.
+        let next = self.tails.len();
         for (_, _, t) in &self.batch.rows {
             if let Ok(t) = t {
-                for j in targets(&cache.templates[*t as usize], plan.selection) {
-                    if !self.memo.contains_key(&(*t, j)) && !missing.contains(&(*t, j)) {
+                for &j in targets(&cache.templates[*t as usize], plan.selection).as_slice() {
+                    if let std::collections::hash_map::Entry::Vacant(v) = self.memo.entry((*t, j)) {
+                        v.insert((next + missing.len()) as u32);
                         missing.push((*t, j));
                     }
                 }
@@ -453,10 +512,7 @@ impl Writer<'_> {
                 Tail::new(world.render(s, &d), plan.explain)
             })
             .collect();
-        for (k, tail) in missing.into_iter().zip(rendered) {
-            self.memo.insert(k, self.tails.len() as u32);
-            self.tails.push(tail);
-        }
+        self.tails.extend(rendered);
         let batch = &self.batch;
         let mut lines: Vec<Line<'_>> = Vec::with_capacity(batch.rows.len());
         for (first, n, t) in &batch.rows {
@@ -464,7 +520,7 @@ impl Writer<'_> {
             let extra: Vec<&str> = (first + 1..first + n).map(|i| batch.cell(i)).collect();
             match t {
                 Ok(t) => {
-                    for j in targets(&cache.templates[*t as usize], plan.selection) {
+                    for &j in targets(&cache.templates[*t as usize], plan.selection).as_slice() {
                         let tail = self.memo.get(&(*t, j)).copied().unwrap_or(0);
                         lines.push(Line::Ok {
                             id,
@@ -484,13 +540,11 @@ impl Writer<'_> {
         self.enc.write(&lines, &mut self.tails, &mut self.target)?;
         drop(lines);
         self.batch.clear();
-        if self.tails.len() > MAX_RENDERED {
+        // Rendered rows are kept by template index: when the templates start afresh, so do
+        // they.
+        if cache.bound() || self.tails.len() > MAX_RENDERED {
             self.tails.clear();
             self.memo.clear();
-        }
-        if cache.templates.len() > MAX_TEMPLATES {
-            cache.templates.clear();
-            cache.index.clear();
         }
         Ok(())
     }
@@ -526,6 +580,8 @@ pub fn run(world: &World, input: &Input, opts: &Options, plan: &Plan<'_>) -> Res
         for_each_row(input, |row, pos| {
             bar.set(pos);
             stats.scenarios += 1;
+            // No row refers to a template in this pass: the caches may start afresh anywhere.
+            cache.bound();
             let checked = resolve(world, &input.name, input.csv_lines(), opts, row, &mut cache)
                 .and_then(|_| check_free_text(&input.name, row));
             if let Err(e) = checked
@@ -644,10 +700,25 @@ fn one_line(e: &Error) -> String {
 
 /// The jurisdictions a scenario is evaluated under: its exporter's, or the selection
 /// (`usize::MAX` = an exporter whose law is not modelled).
-fn targets(s: &Scenario, selection: &[usize]) -> Vec<usize> {
+fn targets<'s>(s: &Scenario, selection: &'s [usize]) -> Targets<'s> {
     match s.exporter {
-        Some(e) => vec![e.jurisdiction.unwrap_or(usize::MAX)],
-        None => selection.to_vec(),
+        Some(e) => Targets::One([e.jurisdiction.unwrap_or(usize::MAX)]),
+        None => Targets::Selection(selection),
+    }
+}
+
+/// The jurisdictions of one scenario, without allocating.
+enum Targets<'s> {
+    One([usize; 1]),
+    Selection(&'s [usize]),
+}
+
+impl Targets<'_> {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Targets::One(j) => j,
+            Targets::Selection(s) => s,
+        }
     }
 }
 
@@ -667,7 +738,8 @@ fn check_free_text(file: &str, row: &RowRef<'_>) -> Result<()> {
     Ok(())
 }
 
-/// The template of a row: resolved once per distinct set of cells.
+/// The template of a row: resolved once per distinct set of cells (the end-user name apart,
+/// see [`Cache`]). Errors are those of resolving the whole row at once, in the same order.
 fn resolve(
     world: &World,
     file: &str,
@@ -677,7 +749,11 @@ fn resolve(
     cache: &mut Cache,
 ) -> Result<u32> {
     cache.key(row);
-    if let Some(&t) = cache.index.get(cache.key.as_slice()) {
+    let base = if let Some(&t) = cache.index.get(cache.key.as_slice()) {
+        // Every other cell is that of a row already resolved: only the name is new.
+        if NAME < SCENARIO_COLUMNS.len() {
+            cell_text(file, row.line, SCENARIO_COLUMNS[NAME], row.cells[NAME])?;
+        }
         if !opts.line_ids && row.cells[ID].is_empty() {
             return Err(Error::input(
                 Located::new(file, "required value is empty")
@@ -685,14 +761,58 @@ fn resolve(
                     .column("id"),
             ));
         }
+        t
+    } else {
+        let mut rec = raw_record(file, row)?;
+        rec.cells.remove("end_user_name");
+        let mut s = input::resolve_one(world, file, &rec, csv_lines, opts)?;
+        s.id = String::new();
+        let t = cache.templates.len() as u32;
+        cache.templates.push(s);
+        cache.index.insert(cache.key.clone(), t);
+        t
+    };
+    if NAME >= SCENARIO_COLUMNS.len() || row.cells[NAME].is_empty() {
+        return Ok(base);
+    }
+    let name = cell_text(file, row.line, SCENARIO_COLUMNS[NAME], row.cells[NAME])?.trim();
+    if name.is_empty() {
+        return Ok(base);
+    }
+    let list = match cache.names.get(name) {
+        Some(&l) => l,
+        None => {
+            let hits = world.screen(name)?;
+            let l = match cache.hit_index.get(&hits) {
+                Some(&l) => l,
+                None => {
+                    let l = cache.hit_lists.len() as u32;
+                    cache.hit_lists.push(hits.clone());
+                    cache.hit_index.insert(hits, l);
+                    l
+                }
+            };
+            if cache.names.len() >= MAX_NAMES {
+                cache.names.clear();
+            }
+            cache.names.insert(name.into(), l);
+            l
+        }
+    };
+    if let Some(&t) = cache.named.get(&(base, list)) {
         return Ok(t);
     }
-    let rec = raw_record(file, row)?;
-    let mut s = input::resolve_one(world, file, &rec, csv_lines, opts)?;
-    s.id = String::new();
+    let hits = cache
+        .hit_lists
+        .get(list as usize)
+        .cloned()
+        .unwrap_or_default();
+    let mut s = cache.templates[base as usize].clone();
+    s.end_user_name = Some(name.to_string());
+    s.hits = hits;
     let t = cache.templates.len() as u32;
     cache.templates.push(s);
-    cache.index.insert(cache.key.clone(), t);
+    cache.named.insert((base, list), t);
     Ok(t)
 }
 
