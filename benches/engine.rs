@@ -111,6 +111,13 @@ fn evaluate_input() -> &'static Path {
     })
 }
 
+/// Removes the previous run's output (untimed), so each run writes a new file: replacing an
+/// existing file makes ext4 write the new one back to disk at the rename (`auto_da_alloc`),
+/// which times the disk rather than the program.
+fn fresh(out: &Path) {
+    let _ = std::fs::remove_file(out);
+}
+
 /// Runs `evaluate` over `input` as the command line does (columns, plan, pipeline), to
 /// `output`. Returns the rows written.
 fn evaluate(w: &World, input: &Path, format: OutputFormat, output: &Path, only_us: bool) -> u64 {
@@ -244,7 +251,10 @@ fn evaluate_us_csv(b: divan::Bencher) {
     let out = scratch().join("out.csv");
     let pool = pool(1);
     b.counter(divan::counter::ItemsCount::new(EVALUATE_ROWS))
-        .bench_local(|| pool.install(|| evaluate(w, input, OutputFormat::Csv, &out, true)));
+        .with_inputs(|| fresh(&out))
+        .bench_local_values(|()| {
+            pool.install(|| evaluate(w, input, OutputFormat::Csv, &out, true))
+        });
 }
 
 /// `evaluate --jurisdictions US --threads 1 --format parquet`, all columns.
@@ -255,7 +265,10 @@ fn evaluate_us_parquet(b: divan::Bencher) {
     let out = scratch().join("out.parquet");
     let pool = pool(1);
     b.counter(divan::counter::ItemsCount::new(EVALUATE_ROWS))
-        .bench_local(|| pool.install(|| evaluate(w, input, OutputFormat::Parquet, &out, true)));
+        .with_inputs(|| fresh(&out))
+        .bench_local_values(|()| {
+            pool.install(|| evaluate(w, input, OutputFormat::Parquet, &out, true))
+        });
 }
 
 /// Invented firm names (not on any list), combined into unlisted customer names.
@@ -407,7 +420,10 @@ fn screening_named_10k(b: divan::Bencher) {
     let out = scratch().join("named-out.csv");
     let pool = pool(1);
     b.counter(divan::counter::ItemsCount::new(SCREEN_ROWS))
-        .bench_local(|| pool.install(|| evaluate(w, named, OutputFormat::Csv, &out, true)));
+        .with_inputs(|| fresh(&out))
+        .bench_local_values(|()| {
+            pool.install(|| evaluate(w, named, OutputFormat::Csv, &out, true))
+        });
 }
 
 /// The same 10,000 scenarios without names (the baseline of the screening ratio).
@@ -418,7 +434,10 @@ fn screening_unnamed_10k(b: divan::Bencher) {
     let out = scratch().join("plain-out.csv");
     let pool = pool(1);
     b.counter(divan::counter::ItemsCount::new(SCREEN_ROWS))
-        .bench_local(|| pool.install(|| evaluate(w, plain, OutputFormat::Csv, &out, true)));
+        .with_inputs(|| fresh(&out))
+        .bench_local_values(|()| {
+            pool.install(|| evaluate(w, plain, OutputFormat::Csv, &out, true))
+        });
 }
 
 /// The one-time screening index build: the party files read and the name index built, on a

@@ -888,6 +888,7 @@ struct Encoder {
     #[cfg(feature = "polars")]
     parquet: Option<parquet::Rows>,
     meta: Vec<(String, String)>,
+    spool: Option<Spool>,
 }
 
 impl Encoder {
@@ -903,6 +904,7 @@ impl Encoder {
             table_notes: Vec::new(),
             #[cfg(feature = "polars")]
             parquet: None,
+            spool: None,
             meta: plan.provenance.key_values(),
         };
         if e.format == OutputFormat::Csv {
@@ -1037,12 +1039,30 @@ impl Encoder {
         Ok(())
     }
 
+    /// Hands the full buffer to the output thread and goes on with an empty one.
     fn flush(&mut self, target: &mut Target) -> Result<()> {
-        target.out.write_all(&self.buf).map_err(|e| Error::Output {
-            format: "output",
-            message: e.to_string(),
-        })?;
-        self.buf.clear();
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let spool = match &mut self.spool {
+            Some(s) => s,
+            None => self.spool.insert(Spool::start(std::mem::replace(
+                &mut target.out,
+                Box::new(std::io::sink()),
+            ))),
+        };
+        let next = spool
+            .back
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(FLUSH + (1 << 16)));
+        let full = std::mem::replace(&mut self.buf, next);
+        if spool.tx.as_ref().is_none_or(|tx| tx.send(full).is_err()) {
+            // The output thread stopped on an error: report it.
+            if let Some(s) = self.spool.take() {
+                s.finish(target)?;
+            }
+            return Err(output_error("the output thread stopped"));
+        }
         Ok(())
     }
 
@@ -1069,7 +1089,63 @@ impl Encoder {
             }
             _ => {}
         }
-        self.flush(target)
+        self.flush(target)?;
+        match self.spool.take() {
+            Some(s) => s.finish(target),
+            None => Ok(()),
+        }
+    }
+}
+
+fn output_error(message: impl ToString) -> Error {
+    Error::Output {
+        format: "output",
+        message: message.to_string(),
+    }
+}
+
+/// The output's bytes written on a thread of their own, in order, so that copying them into
+/// the file (the kernel's share of a run) overlaps with evaluating and encoding the next rows.
+/// Buffers come back empty for reuse.
+struct Spool {
+    tx: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    back: std::sync::mpsc::Receiver<Vec<u8>>,
+    worker: Option<std::thread::JoinHandle<(Box<dyn Write + Send>, std::io::Result<()>)>>,
+}
+
+impl Spool {
+    fn start(out: Box<dyn Write + Send>) -> Spool {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+        let (back_tx, back) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+        let worker = std::thread::spawn(move || {
+            let mut out = out;
+            for mut buf in rx {
+                if let Err(e) = out.write_all(&buf) {
+                    return (out, Err(e));
+                }
+                buf.clear();
+                let _ = back_tx.try_send(buf);
+            }
+            (out, Ok(()))
+        });
+        Spool {
+            tx: Some(tx),
+            back,
+            worker: Some(worker),
+        }
+    }
+
+    /// Waits for every buffer to be written and gives the output back to `target`.
+    fn finish(mut self, target: &mut Target) -> Result<()> {
+        self.tx = None;
+        let Some(worker) = self.worker.take() else {
+            return Ok(());
+        };
+        let (out, result) = worker
+            .join()
+            .map_err(|_| output_error("the output thread stopped unexpectedly"))?;
+        target.out = out;
+        result.map_err(output_error)
     }
 }
 
@@ -1123,7 +1199,7 @@ mod parquet {
 
     enum Store {
         Cat(CatColumn),
-        Text(Vec<String>),
+        Text(StringChunkedBuilder),
         Bool(Vec<Option<bool>>),
     }
 
@@ -1131,10 +1207,17 @@ mod parquet {
         cols: Vec<Col>,
         names: Vec<String>,
         stores: Vec<Store>,
-        writer: Option<polars::io::parquet::write::BatchedWriter<Box<dyn Write + Send>>>,
+        /// Row groups go to a writer thread, so encoding overlaps with the next rows.
+        tx: Option<std::sync::mpsc::SyncSender<DataFrame>>,
+        worker: Option<std::thread::JoinHandle<PolarsResult<()>>>,
         out: Option<Box<dyn Write + Send>>,
         meta: Vec<(String, String)>,
         pending: usize,
+    }
+
+    /// A text column filled without a string allocation per cell.
+    fn text(name: &str) -> StringChunkedBuilder {
+        StringChunkedBuilder::new(name.into(), 1 << 16)
     }
 
     fn perr(e: PolarsError) -> Error {
@@ -1158,16 +1241,17 @@ mod parquet {
                     Col::Contract(i) => match kind_of(COLUMNS[*i]) {
                         ColumnKind::Categorical => Store::Cat(CatColumn::owned(n)),
                         ColumnKind::Boolean => Store::Bool(Vec::new()),
-                        ColumnKind::Text => Store::Text(Vec::new()),
+                        ColumnKind::Text => Store::Text(text(n)),
                     },
-                    _ => Store::Text(Vec::new()),
+                    _ => Store::Text(text(n)),
                 })
                 .collect();
             Rows {
                 cols: cols.to_vec(),
                 names: names.to_vec(),
                 stores,
-                writer: None,
+                tx: None,
+                worker: None,
                 out: Some(out),
                 meta,
                 pending: 0,
@@ -1195,7 +1279,7 @@ mod parquet {
                             };
                             cat.codes.push(code);
                         }
-                        Store::Text(t) => t.push(super::Encoder::cell(l, c, tails).to_string()),
+                        Store::Text(t) => t.append_value(super::Encoder::cell(l, c, tails)),
                         Store::Bool(b) => b.push(match super::Encoder::cell(l, c, tails) {
                             "true" => Some(true),
                             "false" => Some(false),
@@ -1219,42 +1303,61 @@ mod parquet {
                 .zip(&self.names)
                 .map(|(s, n)| match s {
                     Store::Cat(c) => c.take(),
-                    Store::Text(t) => Column::new(n.as_str().into(), std::mem::take(t)),
+                    Store::Text(t) => std::mem::replace(t, text(n)).finish().into_column(),
                     Store::Bool(b) => Column::new(n.as_str().into(), std::mem::take(b)),
                 })
                 .collect();
             let df = DataFrame::new(rows, columns).map_err(perr)?;
-            if self.writer.is_none() {
+            if self.tx.is_none() {
                 let Some(out) = self.out.take() else {
-                    return Err(Error::Output {
-                        format: "parquet",
-                        message: "writer closed".into(),
-                    });
+                    return self.stop();
                 };
-                self.writer = Some(
-                    ParquetWriter::new(out)
-                        .with_compression(ParquetCompression::Lz4Raw)
-                        .with_key_value_metadata(Some(KeyValueMetadata::from_static(
-                            self.meta.clone(),
-                        )))
-                        .batched(df.schema())
-                        .map_err(perr)?,
-                );
+                let writer = ParquetWriter::new(out)
+                    .with_compression(ParquetCompression::Lz4Raw)
+                    .with_statistics(StatisticsOptions::empty())
+                    .with_key_value_metadata(Some(KeyValueMetadata::from_static(self.meta.clone())))
+                    .batched(df.schema())
+                    .map_err(perr)?;
+                let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(1);
+                self.worker = Some(std::thread::spawn(move || {
+                    let mut writer = writer;
+                    for df in rx {
+                        writer.write_batch(&df)?;
+                    }
+                    writer.finish()?;
+                    Ok(())
+                }));
+                self.tx = Some(tx);
             }
-            if let Some(w) = self.writer.as_mut() {
-                w.write_batch(&df).map_err(perr)?;
+            if self.tx.as_ref().is_none_or(|tx| tx.send(df).is_err()) {
+                return self.stop();
             }
             Ok(())
         }
 
+        /// Closes the writer thread and reports how it ended.
+        fn stop(&mut self) -> Result<()> {
+            self.tx = None;
+            match self.worker.take() {
+                Some(w) => w
+                    .join()
+                    .map_err(|_| Error::Output {
+                        format: "parquet",
+                        message: "the writer thread stopped unexpectedly".into(),
+                    })?
+                    .map_err(perr),
+                None => Err(Error::Output {
+                    format: "parquet",
+                    message: "writer closed".into(),
+                }),
+            }
+        }
+
         pub(super) fn finish(mut self) -> Result<()> {
-            if self.pending > 0 || self.writer.is_none() {
+            if self.pending > 0 || self.tx.is_none() {
                 self.flush()?;
             }
-            if let Some(w) = self.writer.take() {
-                w.finish().map_err(perr)?;
-            }
-            Ok(())
+            self.stop()
         }
     }
 }
