@@ -464,3 +464,19 @@ fn screening_index_only(b: divan::Bencher) {
         }))
     });
 }
+
+/// Screening alone: the 10,000 names of the screening workload matched against the index
+/// (built beforehand), without evaluating anything.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn screening_names_only_10k(b: divan::Bencher) {
+    let w = world();
+    let _ = w.screening();
+    let names = names();
+    b.counter(divan::counter::ItemsCount::new(names.len()))
+        .bench_local(|| {
+            names
+                .iter()
+                .map(|n| w.screen(n).map(|h| h.len()).unwrap_or(0))
+                .sum::<usize>()
+        });
+}

@@ -383,36 +383,46 @@ fn json_string(s: &str) -> String {
 }
 
 impl Tail {
-    fn new(r: crate::engine::Rendered, explain: bool) -> Tail {
+    /// The cells of `r` with the encodings `format` writes (CSV or JSON; the others use the
+    /// cells).
+    fn new(r: crate::engine::Rendered, explain: bool, format: OutputFormat) -> Tail {
         let explain_text = if explain {
             explanation(&r.reasons, &r.conditions, &r.citations, &r.us_reasons)
         } else {
             String::new()
         };
         let cells: Vec<String> = r.fields().iter().map(|c| c.to_string()).collect();
-        let csv = cells
-            .iter()
-            .map(|c| {
-                let mut v = Vec::with_capacity(c.len() + 2);
-                csv_cell(c, &mut v);
-                v
-            })
-            .collect();
-        let json = cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if COLUMNS[i] == "ear_applies" {
-                    match c.as_str() {
-                        "true" => "true".into(),
-                        "false" => "false".into(),
-                        _ => "null".into(),
+        let csv = if format != OutputFormat::Csv {
+            Vec::new()
+        } else {
+            cells
+                .iter()
+                .map(|c| {
+                    let mut v = Vec::with_capacity(c.len() + 2);
+                    csv_cell(c, &mut v);
+                    v
+                })
+                .collect()
+        };
+        let json = if !matches!(format, OutputFormat::Json | OutputFormat::Jsonl) {
+            Vec::new()
+        } else {
+            cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if COLUMNS[i] == "ear_applies" {
+                        match c.as_str() {
+                            "true" => "true".into(),
+                            "false" => "false".into(),
+                            _ => "null".into(),
+                        }
+                    } else {
+                        json_string(c)
                     }
-                } else {
-                    json_string(c)
-                }
-            })
-            .collect();
+                })
+                .collect()
+        };
         Tail {
             cells,
             csv,
@@ -509,7 +519,7 @@ impl Writer<'_> {
             .map(|&(t, j)| {
                 let s = &cache.templates[t as usize];
                 let d = determination(world, s, j);
-                Tail::new(world.render(s, &d), plan.explain)
+                Tail::new(world.render(s, &d), plan.explain, plan.format)
             })
             .collect();
         self.tails.extend(rendered);
