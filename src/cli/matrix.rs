@@ -69,7 +69,7 @@ pub fn run(source: Source, args: Args) -> Result<()> {
         let bar = (std::io::stderr().is_terminal() && total > 4 * CHUNK_ROWS).then(|| {
             let bar = indicatif::ProgressBar::new(total);
             if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "matrix [{bar:40}] {human_pos}/{human_len} rows ({per_sec}, {eta})",
+                "matrix [{bar:40}] {human_pos}/{human_len} rows ({eta} left)",
             ) {
                 bar.set_style(style.progress_chars("=> "));
             }

@@ -1120,8 +1120,11 @@ fn output_error(message: impl ToString) -> Error {
 struct Spool {
     tx: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
     back: std::sync::mpsc::Receiver<Vec<u8>>,
-    worker: Option<std::thread::JoinHandle<(Box<dyn Write + Send>, std::io::Result<()>)>>,
+    worker: Option<std::thread::JoinHandle<Written>>,
 }
+
+/// What the output thread hands back: the output, and how writing to it ended.
+type Written = (Box<dyn Write + Send>, std::io::Result<()>);
 
 impl Spool {
     fn start(out: Box<dyn Write + Send>) -> Spool {
