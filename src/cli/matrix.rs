@@ -66,19 +66,27 @@ pub fn run(source: Source, args: Args) -> Result<()> {
         let total = spec.rows(items.len());
         let prov = crate::output::provenance::Provenance::of(&world, "matrix");
         let mut sink = crate::output::matrix::open(format, args.output.as_deref(), &prov)?;
-        let progress = std::io::stderr().is_terminal() && total > 4 * CHUNK_ROWS;
+        let bar = (std::io::stderr().is_terminal() && total > 4 * CHUNK_ROWS).then(|| {
+            let bar = indicatif::ProgressBar::new(total);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "matrix [{bar:40}] {human_pos}/{human_len} rows ({eta} left)",
+            ) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        });
         let mut done = 0;
         while done < total {
             let end = (done + CHUNK_ROWS).min(total);
             let cells = spec.chunk(&bulk, done, end);
             sink.write(&bulk, &cells)?;
             done = end;
-            if progress {
-                eprint!(
-                    "\r{:>5.1}% ({done}/{total} rows)",
-                    100.0 * done as f64 / total as f64
-                );
+            if let Some(b) = &bar {
+                b.set_position(done);
             }
+        }
+        if let Some(b) = &bar {
+            b.finish_and_clear();
         }
         sink.finish()?;
         crate::output::provenance::write(
@@ -88,9 +96,6 @@ pub fn run(source: Source, args: Args) -> Result<()> {
             format.is_parquet(),
         )?;
         let secs = start.elapsed().as_secs_f64();
-        if progress {
-            eprintln!();
-        }
         eprintln!(
             "{total} determinations in {secs:.2} s ({:.1} million/s); {} class cells evaluated with the full rule chain; law as of {}",
             total as f64 / secs.max(1e-9) / 1e6,

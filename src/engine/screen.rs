@@ -9,7 +9,9 @@
 //! `Technologies`, `Group`, `Trading`, …) and words shared by very many listed names are not
 //! distinctive, so names that share only such words are never flagged.
 
-use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::data::normalise_name;
 use crate::engine::compile::World;
@@ -223,6 +225,34 @@ const GENERIC: &[&str] = &[
     "dubai",
 ];
 
+fn is_generic(word: &str) -> bool {
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| GENERIC.iter().copied().collect())
+        .contains(word)
+}
+
+fn is_legal_form(word: &str) -> bool {
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| LEGAL_FORMS.iter().copied().collect())
+        .contains(word)
+}
+
+/// Whether every word of `a` is in `b` (both sorted, without repeats).
+fn is_subset(a: &[String], b: &[String]) -> bool {
+    let mut rest = b.iter();
+    'outer: for x in a {
+        for y in rest.by_ref() {
+            match y.cmp(x) {
+                std::cmp::Ordering::Less => continue,
+                std::cmp::Ordering::Equal => continue 'outer,
+                std::cmp::Ordering::Greater => return false,
+            }
+        }
+        return false;
+    }
+    true
+}
+
 /// Words shared by more listed names than this are not distinctive.
 const COMMON_LIMIT: usize = 120;
 
@@ -262,11 +292,7 @@ fn split_key(name: &str) -> (String, String) {
         tokens.push(run);
     }
     let mut form = Vec::new();
-    while tokens.len() > 1
-        && tokens
-            .last()
-            .is_some_and(|t| LEGAL_FORMS.contains(&t.as_str()))
-    {
+    while tokens.len() > 1 && tokens.last().is_some_and(|t| is_legal_form(t)) {
         if let Some(t) = tokens.pop() {
             form.push(same_form(&t).to_string());
         }
@@ -278,10 +304,12 @@ fn split_key(name: &str) -> (String, String) {
 /// The name index of the party lists: built once per run, on first use.
 #[derive(Debug, Default)]
 pub struct Screening {
-    exact: HashMap<String, Vec<(u32, String)>>,
-    tokens: HashMap<String, Vec<u32>>,
+    exact: FxHashMap<String, Vec<(u32, String)>>,
+    tokens: FxHashMap<String, Vec<u32>>,
     distinctive: Vec<Vec<Vec<String>>>,
-    common: HashSet<String>,
+    /// Per party: the fewest distinctive words of one of its names (`usize::MAX`: none).
+    fewest: Vec<usize>,
+    common: FxHashSet<String>,
 }
 
 impl Screening {
@@ -289,7 +317,6 @@ impl Screening {
     pub fn build<'a>(names: impl Iterator<Item = Vec<&'a str>>) -> Screening {
         let mut s = Screening::default();
         let mut keys_per_party: Vec<Vec<String>> = Vec::new();
-        let mut df: HashMap<String, usize> = HashMap::new();
         for (i, ns) in names.enumerate() {
             let mut pairs: Vec<(String, String)> = ns
                 .iter()
@@ -300,26 +327,27 @@ impl Screening {
             pairs.dedup();
             let mut keys: Vec<String> = pairs.iter().map(|(k, _)| k.clone()).collect();
             keys.dedup();
-            let mut seen = HashSet::new();
-            for (k, form) in &pairs {
-                s.exact
-                    .entry(k.clone())
-                    .or_default()
-                    .push((i as u32, form.clone()));
-            }
-            for k in &keys {
-                for t in k.split(' ') {
-                    if seen.insert(t.to_string()) {
-                        *df.entry(t.to_string()).or_default() += 1;
-                    }
-                }
+            for (k, form) in pairs {
+                s.exact.entry(k).or_default().push((i as u32, form));
             }
             keys_per_party.push(keys);
+        }
+        // How many parties use each word (once per party).
+        let mut df: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut seen: Vec<&str> = Vec::new();
+        for keys in &keys_per_party {
+            seen.clear();
+            seen.extend(keys.iter().flat_map(|k| k.split(' ')));
+            seen.sort_unstable();
+            seen.dedup();
+            for t in &seen {
+                *df.entry(t).or_default() += 1;
+            }
         }
         s.common = df
             .into_iter()
             .filter(|(_, n)| *n > COMMON_LIMIT)
-            .map(|(t, _)| t)
+            .map(|(t, _)| t.to_string())
             .collect();
         for (i, keys) in keys_per_party.iter().enumerate() {
             let mut per = Vec::new();
@@ -333,6 +361,13 @@ impl Screening {
                 }
                 per.push(d);
             }
+            s.fewest.push(
+                per.iter()
+                    .map(Vec::len)
+                    .filter(|&n| n > 0)
+                    .min()
+                    .unwrap_or(usize::MAX),
+            );
             s.distinctive.push(per);
         }
         s
@@ -342,10 +377,7 @@ impl Screening {
         let mut out: Vec<String> = key
             .split(' ')
             .filter(|t| {
-                t.len() >= 2
-                    && !GENERIC.contains(t)
-                    && !LEGAL_FORMS.contains(t)
-                    && !self.common.contains(*t)
+                t.len() >= 2 && !is_generic(t) && !is_legal_form(t) && !self.common.contains(*t)
             })
             .map(str::to_string)
             .collect();
@@ -376,7 +408,6 @@ impl Screening {
         if given.is_empty() {
             return sorted(hits);
         }
-        let given_set: HashSet<&str> = given.iter().map(String::as_str).collect();
         let mut candidates: Vec<u32> = Vec::new();
         for t in &given {
             if let Some(ps) = self.tokens.get(t) {
@@ -384,8 +415,20 @@ impl Screening {
             }
         }
         candidates.sort_unstable();
-        candidates.dedup();
-        for p in candidates {
+        // A party listed under k of the given words can be a near match only when one of its
+        // names has at most k distinctive words (all of them given) or k is every given word
+        // (all given words in one of its names): most candidates share one word and stop here.
+        let mut runs: Vec<u32> = Vec::new();
+        let mut at = 0;
+        while at < candidates.len() {
+            let p = candidates[at];
+            let k = candidates[at..].iter().take_while(|&&q| q == p).count();
+            at += k;
+            if k == given.len() || self.fewest.get(p as usize).is_some_and(|&f| f <= k) {
+                runs.push(p);
+            }
+        }
+        for p in runs {
             if hits.iter().any(|h| h.party == p) {
                 continue;
             }
@@ -393,10 +436,10 @@ impl Screening {
                 if listed.is_empty() {
                     return false;
                 }
-                let listed_set: HashSet<&str> = listed.iter().map(String::as_str).collect();
+                // Both word lists are sorted, without repeats.
                 let listed_in_given =
-                    listed_set.is_subset(&given_set) && listed.iter().any(|t| t.len() >= 3);
-                let given_in_listed = given.len() >= 2 && given_set.is_subset(&listed_set);
+                    is_subset(listed, &given) && listed.iter().any(|t| t.len() >= 3);
+                let given_in_listed = given.len() >= 2 && is_subset(&given, listed);
                 listed_in_given || given_in_listed
             });
             if near {

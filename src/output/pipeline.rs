@@ -18,7 +18,7 @@ use crate::engine::{COLUMNS, Determination, World};
 use crate::error::{Error, Located, Result};
 use crate::input::stream::{Input, Records};
 use crate::input::{self, Options, RawRecord, SCENARIO_COLUMNS};
-use crate::model::Scenario;
+use crate::model::{PartyHit, Scenario};
 use crate::output::provenance::Provenance;
 use crate::output::rows::Col;
 use crate::output::{OutputFormat, Target, explanation};
@@ -97,9 +97,47 @@ fn trim(b: &[u8]) -> &[u8] {
 
 const ID: usize = 0;
 
+/// Position of `end_user_name` in `SCENARIO_COLUMNS`.
+const NAME: usize = column_index("end_user_name");
+
+const fn column_index(name: &str) -> usize {
+    let mut i = 0;
+    while i < SCENARIO_COLUMNS.len() {
+        let (a, b) = (SCENARIO_COLUMNS[i].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut k = 0;
+            while k < a.len() && a[k] == b[k] {
+                k += 1;
+            }
+            if k == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    // Not a column: nothing is ever at this position.
+    usize::MAX
+}
+
+/// Screened names kept (then that cache starts afresh).
+const MAX_NAMES: usize = 1 << 16;
+
 /// A scenario resolved once, kept by the bytes of its cells.
+///
+/// The end-user name is kept apart: a scenario is resolved once without it (the *base*), each
+/// distinct name is screened once, and the named scenario is the base with the name's
+/// party-list hits. The engine reads a name only through its hits (and whether one was given),
+/// so every name with the same hits shares one template, and one evaluation per jurisdiction.
 struct Cache {
+    /// Base templates by their cells (all but `id` and `end_user_name`).
     index: FxHashMap<Vec<u8>, u32>,
+    /// Named templates by (base, hit list).
+    named: FxHashMap<(u32, u32), u32>,
+    /// Distinct hit lists, and their index.
+    hit_lists: Vec<Vec<PartyHit>>,
+    hit_index: FxHashMap<Vec<PartyHit>, u32>,
+    /// Screened names (trimmed) and their hit list.
+    names: FxHashMap<Box<str>, u32>,
     templates: Vec<Scenario>,
     key: Vec<u8>,
 }
@@ -108,6 +146,10 @@ impl Cache {
     fn new() -> Cache {
         Cache {
             index: FxHashMap::default(),
+            named: FxHashMap::default(),
+            hit_lists: Vec::new(),
+            hit_index: FxHashMap::default(),
+            names: FxHashMap::default(),
             templates: Vec::new(),
             key: Vec::with_capacity(256),
         }
@@ -116,11 +158,25 @@ impl Cache {
     fn key(&mut self, row: &RowRef<'_>) {
         self.key.clear();
         for (i, c) in row.cells.iter().enumerate() {
-            if i != ID {
+            if i != ID && i != NAME {
                 self.key.extend_from_slice(c);
                 self.key.push(0x1f);
             }
         }
+    }
+
+    /// Starts afresh when full. Only where no row refers to a template (between batches).
+    fn bound(&mut self) -> bool {
+        if self.templates.len() > MAX_TEMPLATES || self.hit_lists.len() > MAX_TEMPLATES {
+            self.templates.clear();
+            self.index.clear();
+            self.named.clear();
+            self.hit_lists.clear();
+            self.hit_index.clear();
+            self.names.clear();
+            return true;
+        }
+        false
     }
 }
 
@@ -327,36 +383,46 @@ fn json_string(s: &str) -> String {
 }
 
 impl Tail {
-    fn new(r: crate::engine::Rendered, explain: bool) -> Tail {
+    /// The cells of `r` with the encodings `format` writes (CSV or JSON; the others use the
+    /// cells).
+    fn new(r: crate::engine::Rendered, explain: bool, format: OutputFormat) -> Tail {
         let explain_text = if explain {
             explanation(&r.reasons, &r.conditions, &r.citations, &r.us_reasons)
         } else {
             String::new()
         };
         let cells: Vec<String> = r.fields().iter().map(|c| c.to_string()).collect();
-        let csv = cells
-            .iter()
-            .map(|c| {
-                let mut v = Vec::with_capacity(c.len() + 2);
-                csv_cell(c, &mut v);
-                v
-            })
-            .collect();
-        let json = cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if COLUMNS[i] == "ear_applies" {
-                    match c.as_str() {
-                        "true" => "true".into(),
-                        "false" => "false".into(),
-                        _ => "null".into(),
+        let csv = if format != OutputFormat::Csv {
+            Vec::new()
+        } else {
+            cells
+                .iter()
+                .map(|c| {
+                    let mut v = Vec::with_capacity(c.len() + 2);
+                    csv_cell(c, &mut v);
+                    v
+                })
+                .collect()
+        };
+        let json = if !matches!(format, OutputFormat::Json | OutputFormat::Jsonl) {
+            Vec::new()
+        } else {
+            cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if COLUMNS[i] == "ear_applies" {
+                        match c.as_str() {
+                            "true" => "true".into(),
+                            "false" => "false".into(),
+                            _ => "null".into(),
+                        }
+                    } else {
+                        json_string(c)
                     }
-                } else {
-                    json_string(c)
-                }
-            })
-            .collect();
+                })
+                .collect()
+        };
         Tail {
             cells,
             csv,
@@ -435,10 +501,13 @@ impl Writer<'_> {
     fn flush(&mut self, world: &World, cache: &mut Cache, stats: &mut Stats) -> Result<()> {
         let plan = self.plan;
         let mut missing: Vec<(u32, usize)> = Vec::new();
+        // New (template, jurisdiction) pairs get a placeholder until rendered below.
+        let next = self.tails.len();
         for (_, _, t) in &self.batch.rows {
             if let Ok(t) = t {
-                for j in targets(&cache.templates[*t as usize], plan.selection) {
-                    if !self.memo.contains_key(&(*t, j)) && !missing.contains(&(*t, j)) {
+                for &j in targets(&cache.templates[*t as usize], plan.selection).as_slice() {
+                    if let std::collections::hash_map::Entry::Vacant(v) = self.memo.entry((*t, j)) {
+                        v.insert((next + missing.len()) as u32);
                         missing.push((*t, j));
                     }
                 }
@@ -450,13 +519,10 @@ impl Writer<'_> {
             .map(|&(t, j)| {
                 let s = &cache.templates[t as usize];
                 let d = determination(world, s, j);
-                Tail::new(world.render(s, &d), plan.explain)
+                Tail::new(world.render(s, &d), plan.explain, plan.format)
             })
             .collect();
-        for (k, tail) in missing.into_iter().zip(rendered) {
-            self.memo.insert(k, self.tails.len() as u32);
-            self.tails.push(tail);
-        }
+        self.tails.extend(rendered);
         let batch = &self.batch;
         let mut lines: Vec<Line<'_>> = Vec::with_capacity(batch.rows.len());
         for (first, n, t) in &batch.rows {
@@ -464,7 +530,7 @@ impl Writer<'_> {
             let extra: Vec<&str> = (first + 1..first + n).map(|i| batch.cell(i)).collect();
             match t {
                 Ok(t) => {
-                    for j in targets(&cache.templates[*t as usize], plan.selection) {
+                    for &j in targets(&cache.templates[*t as usize], plan.selection).as_slice() {
                         let tail = self.memo.get(&(*t, j)).copied().unwrap_or(0);
                         lines.push(Line::Ok {
                             id,
@@ -484,13 +550,11 @@ impl Writer<'_> {
         self.enc.write(&lines, &mut self.tails, &mut self.target)?;
         drop(lines);
         self.batch.clear();
-        if self.tails.len() > MAX_RENDERED {
+        // Rendered rows are kept by template index: when the templates start afresh, so do
+        // they.
+        if cache.bound() || self.tails.len() > MAX_RENDERED {
             self.tails.clear();
             self.memo.clear();
-        }
-        if cache.templates.len() > MAX_TEMPLATES {
-            cache.templates.clear();
-            cache.index.clear();
         }
         Ok(())
     }
@@ -526,6 +590,8 @@ pub fn run(world: &World, input: &Input, opts: &Options, plan: &Plan<'_>) -> Res
         for_each_row(input, |row, pos| {
             bar.set(pos);
             stats.scenarios += 1;
+            // No row refers to a template in this pass: the caches may start afresh anywhere.
+            cache.bound();
             let checked = resolve(world, &input.name, input.csv_lines(), opts, row, &mut cache)
                 .and_then(|_| check_free_text(&input.name, row));
             if let Err(e) = checked
@@ -644,10 +710,25 @@ fn one_line(e: &Error) -> String {
 
 /// The jurisdictions a scenario is evaluated under: its exporter's, or the selection
 /// (`usize::MAX` = an exporter whose law is not modelled).
-fn targets(s: &Scenario, selection: &[usize]) -> Vec<usize> {
+fn targets<'s>(s: &Scenario, selection: &'s [usize]) -> Targets<'s> {
     match s.exporter {
-        Some(e) => vec![e.jurisdiction.unwrap_or(usize::MAX)],
-        None => selection.to_vec(),
+        Some(e) => Targets::One([e.jurisdiction.unwrap_or(usize::MAX)]),
+        None => Targets::Selection(selection),
+    }
+}
+
+/// The jurisdictions of one scenario, without allocating.
+enum Targets<'s> {
+    One([usize; 1]),
+    Selection(&'s [usize]),
+}
+
+impl Targets<'_> {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Targets::One(j) => j,
+            Targets::Selection(s) => s,
+        }
     }
 }
 
@@ -667,7 +748,8 @@ fn check_free_text(file: &str, row: &RowRef<'_>) -> Result<()> {
     Ok(())
 }
 
-/// The template of a row: resolved once per distinct set of cells.
+/// The template of a row: resolved once per distinct set of cells (the end-user name apart,
+/// see [`Cache`]). Errors are those of resolving the whole row at once, in the same order.
 fn resolve(
     world: &World,
     file: &str,
@@ -677,7 +759,11 @@ fn resolve(
     cache: &mut Cache,
 ) -> Result<u32> {
     cache.key(row);
-    if let Some(&t) = cache.index.get(cache.key.as_slice()) {
+    let base = if let Some(&t) = cache.index.get(cache.key.as_slice()) {
+        // Every other cell is that of a row already resolved: only the name is new.
+        if NAME < SCENARIO_COLUMNS.len() {
+            cell_text(file, row.line, SCENARIO_COLUMNS[NAME], row.cells[NAME])?;
+        }
         if !opts.line_ids && row.cells[ID].is_empty() {
             return Err(Error::input(
                 Located::new(file, "required value is empty")
@@ -685,14 +771,58 @@ fn resolve(
                     .column("id"),
             ));
         }
+        t
+    } else {
+        let mut rec = raw_record(file, row)?;
+        rec.cells.remove("end_user_name");
+        let mut s = input::resolve_one(world, file, &rec, csv_lines, opts)?;
+        s.id = String::new();
+        let t = cache.templates.len() as u32;
+        cache.templates.push(s);
+        cache.index.insert(cache.key.clone(), t);
+        t
+    };
+    if NAME >= SCENARIO_COLUMNS.len() || row.cells[NAME].is_empty() {
+        return Ok(base);
+    }
+    let name = cell_text(file, row.line, SCENARIO_COLUMNS[NAME], row.cells[NAME])?.trim();
+    if name.is_empty() {
+        return Ok(base);
+    }
+    let list = match cache.names.get(name) {
+        Some(&l) => l,
+        None => {
+            let hits = world.screen(name)?;
+            let l = match cache.hit_index.get(&hits) {
+                Some(&l) => l,
+                None => {
+                    let l = cache.hit_lists.len() as u32;
+                    cache.hit_lists.push(hits.clone());
+                    cache.hit_index.insert(hits, l);
+                    l
+                }
+            };
+            if cache.names.len() >= MAX_NAMES {
+                cache.names.clear();
+            }
+            cache.names.insert(name.into(), l);
+            l
+        }
+    };
+    if let Some(&t) = cache.named.get(&(base, list)) {
         return Ok(t);
     }
-    let rec = raw_record(file, row)?;
-    let mut s = input::resolve_one(world, file, &rec, csv_lines, opts)?;
-    s.id = String::new();
+    let hits = cache
+        .hit_lists
+        .get(list as usize)
+        .cloned()
+        .unwrap_or_default();
+    let mut s = cache.templates[base as usize].clone();
+    s.end_user_name = Some(name.to_string());
+    s.hits = hits;
     let t = cache.templates.len() as u32;
     cache.templates.push(s);
-    cache.index.insert(cache.key.clone(), t);
+    cache.named.insert((base, list), t);
     Ok(t)
 }
 
@@ -768,6 +898,7 @@ struct Encoder {
     #[cfg(feature = "polars")]
     parquet: Option<parquet::Rows>,
     meta: Vec<(String, String)>,
+    spool: Option<Spool>,
 }
 
 impl Encoder {
@@ -783,6 +914,7 @@ impl Encoder {
             table_notes: Vec::new(),
             #[cfg(feature = "polars")]
             parquet: None,
+            spool: None,
             meta: plan.provenance.key_values(),
         };
         if e.format == OutputFormat::Csv {
@@ -917,12 +1049,30 @@ impl Encoder {
         Ok(())
     }
 
+    /// Hands the full buffer to the output thread and goes on with an empty one.
     fn flush(&mut self, target: &mut Target) -> Result<()> {
-        target.out.write_all(&self.buf).map_err(|e| Error::Output {
-            format: "output",
-            message: e.to_string(),
-        })?;
-        self.buf.clear();
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let spool = match &mut self.spool {
+            Some(s) => s,
+            None => self.spool.insert(Spool::start(std::mem::replace(
+                &mut target.out,
+                Box::new(std::io::sink()),
+            ))),
+        };
+        let next = spool
+            .back
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(FLUSH + (1 << 16)));
+        let full = std::mem::replace(&mut self.buf, next);
+        if spool.tx.as_ref().is_none_or(|tx| tx.send(full).is_err()) {
+            // The output thread stopped on an error: report it.
+            if let Some(s) = self.spool.take() {
+                s.finish(target)?;
+            }
+            return Err(output_error("the output thread stopped"));
+        }
         Ok(())
     }
 
@@ -949,7 +1099,66 @@ impl Encoder {
             }
             _ => {}
         }
-        self.flush(target)
+        self.flush(target)?;
+        match self.spool.take() {
+            Some(s) => s.finish(target),
+            None => Ok(()),
+        }
+    }
+}
+
+fn output_error(message: impl ToString) -> Error {
+    Error::Output {
+        format: "output",
+        message: message.to_string(),
+    }
+}
+
+/// The output's bytes written on a thread of their own, in order, so that copying them into
+/// the file (the kernel's share of a run) overlaps with evaluating and encoding the next rows.
+/// Buffers come back empty for reuse.
+struct Spool {
+    tx: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    back: std::sync::mpsc::Receiver<Vec<u8>>,
+    worker: Option<std::thread::JoinHandle<Written>>,
+}
+
+/// What the output thread hands back: the output, and how writing to it ended.
+type Written = (Box<dyn Write + Send>, std::io::Result<()>);
+
+impl Spool {
+    fn start(out: Box<dyn Write + Send>) -> Spool {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+        let (back_tx, back) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+        let worker = std::thread::spawn(move || {
+            let mut out = out;
+            for mut buf in rx {
+                if let Err(e) = out.write_all(&buf) {
+                    return (out, Err(e));
+                }
+                buf.clear();
+                let _ = back_tx.try_send(buf);
+            }
+            (out, Ok(()))
+        });
+        Spool {
+            tx: Some(tx),
+            back,
+            worker: Some(worker),
+        }
+    }
+
+    /// Waits for every buffer to be written and gives the output back to `target`.
+    fn finish(mut self, target: &mut Target) -> Result<()> {
+        self.tx = None;
+        let Some(worker) = self.worker.take() else {
+            return Ok(());
+        };
+        let (out, result) = worker
+            .join()
+            .map_err(|_| output_error("the output thread stopped unexpectedly"))?;
+        target.out = out;
+        result.map_err(output_error)
     }
 }
 
@@ -1003,7 +1212,7 @@ mod parquet {
 
     enum Store {
         Cat(CatColumn),
-        Text(Vec<String>),
+        Text(StringChunkedBuilder),
         Bool(Vec<Option<bool>>),
     }
 
@@ -1011,10 +1220,17 @@ mod parquet {
         cols: Vec<Col>,
         names: Vec<String>,
         stores: Vec<Store>,
-        writer: Option<polars::io::parquet::write::BatchedWriter<Box<dyn Write + Send>>>,
+        /// Row groups go to a writer thread, so encoding overlaps with the next rows.
+        tx: Option<std::sync::mpsc::SyncSender<DataFrame>>,
+        worker: Option<std::thread::JoinHandle<PolarsResult<()>>>,
         out: Option<Box<dyn Write + Send>>,
         meta: Vec<(String, String)>,
         pending: usize,
+    }
+
+    /// A text column filled without a string allocation per cell.
+    fn text(name: &str) -> StringChunkedBuilder {
+        StringChunkedBuilder::new(name.into(), 1 << 16)
     }
 
     fn perr(e: PolarsError) -> Error {
@@ -1038,16 +1254,17 @@ mod parquet {
                     Col::Contract(i) => match kind_of(COLUMNS[*i]) {
                         ColumnKind::Categorical => Store::Cat(CatColumn::owned(n)),
                         ColumnKind::Boolean => Store::Bool(Vec::new()),
-                        ColumnKind::Text => Store::Text(Vec::new()),
+                        ColumnKind::Text => Store::Text(text(n)),
                     },
-                    _ => Store::Text(Vec::new()),
+                    _ => Store::Text(text(n)),
                 })
                 .collect();
             Rows {
                 cols: cols.to_vec(),
                 names: names.to_vec(),
                 stores,
-                writer: None,
+                tx: None,
+                worker: None,
                 out: Some(out),
                 meta,
                 pending: 0,
@@ -1075,7 +1292,7 @@ mod parquet {
                             };
                             cat.codes.push(code);
                         }
-                        Store::Text(t) => t.push(super::Encoder::cell(l, c, tails).to_string()),
+                        Store::Text(t) => t.append_value(super::Encoder::cell(l, c, tails)),
                         Store::Bool(b) => b.push(match super::Encoder::cell(l, c, tails) {
                             "true" => Some(true),
                             "false" => Some(false),
@@ -1099,42 +1316,61 @@ mod parquet {
                 .zip(&self.names)
                 .map(|(s, n)| match s {
                     Store::Cat(c) => c.take(),
-                    Store::Text(t) => Column::new(n.as_str().into(), std::mem::take(t)),
+                    Store::Text(t) => std::mem::replace(t, text(n)).finish().into_column(),
                     Store::Bool(b) => Column::new(n.as_str().into(), std::mem::take(b)),
                 })
                 .collect();
             let df = DataFrame::new(rows, columns).map_err(perr)?;
-            if self.writer.is_none() {
+            if self.tx.is_none() {
                 let Some(out) = self.out.take() else {
-                    return Err(Error::Output {
-                        format: "parquet",
-                        message: "writer closed".into(),
-                    });
+                    return self.stop();
                 };
-                self.writer = Some(
-                    ParquetWriter::new(out)
-                        .with_compression(ParquetCompression::Lz4Raw)
-                        .with_key_value_metadata(Some(KeyValueMetadata::from_static(
-                            self.meta.clone(),
-                        )))
-                        .batched(df.schema())
-                        .map_err(perr)?,
-                );
+                let writer = ParquetWriter::new(out)
+                    .with_compression(ParquetCompression::Lz4Raw)
+                    .with_statistics(StatisticsOptions::empty())
+                    .with_key_value_metadata(Some(KeyValueMetadata::from_static(self.meta.clone())))
+                    .batched(df.schema())
+                    .map_err(perr)?;
+                let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(1);
+                self.worker = Some(std::thread::spawn(move || {
+                    let mut writer = writer;
+                    for df in rx {
+                        writer.write_batch(&df)?;
+                    }
+                    writer.finish()?;
+                    Ok(())
+                }));
+                self.tx = Some(tx);
             }
-            if let Some(w) = self.writer.as_mut() {
-                w.write_batch(&df).map_err(perr)?;
+            if self.tx.as_ref().is_none_or(|tx| tx.send(df).is_err()) {
+                return self.stop();
             }
             Ok(())
         }
 
+        /// Closes the writer thread and reports how it ended.
+        fn stop(&mut self) -> Result<()> {
+            self.tx = None;
+            match self.worker.take() {
+                Some(w) => w
+                    .join()
+                    .map_err(|_| Error::Output {
+                        format: "parquet",
+                        message: "the writer thread stopped unexpectedly".into(),
+                    })?
+                    .map_err(perr),
+                None => Err(Error::Output {
+                    format: "parquet",
+                    message: "writer closed".into(),
+                }),
+            }
+        }
+
         pub(super) fn finish(mut self) -> Result<()> {
-            if self.pending > 0 || self.writer.is_none() {
+            if self.pending > 0 || self.tx.is_none() {
                 self.flush()?;
             }
-            if let Some(w) = self.writer.take() {
-                w.finish().map_err(perr)?;
-            }
-            Ok(())
+            self.stop()
         }
     }
 }

@@ -329,12 +329,15 @@ pub enum ColumnKind {
 }
 
 /// The storage of a determination column.
+///
+/// The rule-chain texts (`conditions`, `reasons`, `citations`, `us_reasons`, `screening`) are
+/// rendered from the datasets alone, once per distinct determination, so they repeat as much
+/// as the codes do and are dictionary-encoded like them (as `matrix` writes them); only the
+/// scenario id is free text.
 pub fn kind_of(name: &str) -> ColumnKind {
     match name {
         "ear_applies" => ColumnKind::Boolean,
-        "scenario_id" | "conditions" | "reasons" | "citations" | "us_reasons" | "screening" => {
-            ColumnKind::Text
-        }
+        "scenario_id" => ColumnKind::Text,
         _ => ColumnKind::Categorical,
     }
 }
