@@ -658,10 +658,10 @@ impl Checker<'_> {
         if code == Code::UnknownGroup {
             p = p.accepted("a group of countries.csv (`@all`, `@EU`, `@WA`) or a column of this folder's group tables (`@D1`, `@chart:NS1`)");
         }
-        if code == Code::UnknownItem {
-            if let Some(s) = self.names.catalogue.suggest(s.get_ref()) {
-                p = p.hint(format!("did you mean `{s}`?"));
-            }
+        if code == Code::UnknownItem
+            && let Some(s) = self.names.catalogue.suggest(s.get_ref())
+        {
+            p = p.hint(format!("did you mean `{s}`?"));
         }
         self.diag.push(p);
     }
