@@ -989,7 +989,7 @@ impl RuleCompiler<'_> {
             let value_fact = a.max_value.map(|v| {
                 let limit = match v {
                     ValueLimit::Entry => "{limit}".to_string(),
-                    ValueLimit::Fixed(x, cur) => format!("{} {}", group_thousands(x), cur.as_str()),
+                    ValueLimit::Fixed(x, cur) => format!("{} {}", super::render::group(x), cur.as_str()),
                 };
                 self.interner.condition(
                     &format!("{}-VALUE", a.meta.id),
@@ -1271,19 +1271,6 @@ fn compile_regime(
 
 fn group_at(g: &GroupTable, day: Date, meta: &RegimeMeta) -> TriSet {
     g.at(day, meta.list_date, meta.groups_known_from)
-}
-
-fn group_thousands(x: f64) -> String {
-    let n = x.round() as u64;
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 impl RegimeData {

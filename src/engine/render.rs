@@ -438,7 +438,8 @@ impl World {
     }
 }
 
-fn group(x: f64) -> String {
+/// A whole amount with thousands separators (`5,000`).
+pub(crate) fn group(x: f64) -> String {
     let n = x.round() as u64;
     let s = n.to_string();
     let mut out = String::new();

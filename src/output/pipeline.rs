@@ -897,6 +897,8 @@ struct Encoder {
     table_notes: Vec<String>,
     #[cfg(feature = "polars")]
     parquet: Option<parquet::Rows>,
+    /// Provenance as Parquet key-value metadata.
+    #[cfg(feature = "polars")]
     meta: Vec<(String, String)>,
     spool: Option<Spool>,
 }
@@ -915,6 +917,7 @@ impl Encoder {
             #[cfg(feature = "polars")]
             parquet: None,
             spool: None,
+            #[cfg(feature = "polars")]
             meta: plan.provenance.key_values(),
         };
         if e.format == OutputFormat::Csv {
@@ -1325,21 +1328,10 @@ mod parquet {
                 let Some(out) = self.out.take() else {
                     return self.stop();
                 };
-                let writer = ParquetWriter::new(out)
-                    .with_compression(ParquetCompression::Lz4Raw)
-                    .with_statistics(StatisticsOptions::empty())
-                    .with_key_value_metadata(Some(KeyValueMetadata::from_static(self.meta.clone())))
-                    .batched(df.schema())
-                    .map_err(perr)?;
-                let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(1);
-                self.worker = Some(std::thread::spawn(move || {
-                    let mut writer = writer;
-                    for df in rx {
-                        writer.write_batch(&df)?;
-                    }
-                    writer.finish()?;
-                    Ok(())
-                }));
+                let (tx, worker) =
+                    crate::output::matrix::parquet::writer_thread(out, &df, self.meta.clone())
+                        .map_err(perr)?;
+                self.worker = Some(worker);
                 self.tx = Some(tx);
             }
             if self.tx.as_ref().is_none_or(|tx| tx.send(df).is_err()) {

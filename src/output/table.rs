@@ -12,6 +12,9 @@ pub fn bytes(
     format: &str,
     provenance: Option<&Provenance>,
 ) -> Result<Vec<u8>> {
+    // Only Parquet carries the provenance inside the file.
+    #[cfg(not(feature = "polars"))]
+    let _ = provenance;
     match format {
         "csv" => {
             let err = |e: csv::Error| Error::Output {

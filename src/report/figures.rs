@@ -232,12 +232,10 @@ fn agreement(c: &mut Charts, grid: &Grid<'_>, m: &Metrics, source: &str) -> Resu
 }
 
 fn us_by_end_user(c: &mut Charts, grid: &Grid<'_>, source: &str) -> Result<()> {
-    let world = grid.world;
     let Some(i) = grid.item("4A005") else {
         return Ok(());
     };
-    let mut used = [false; OUTCOMES.len()];
-    let raw: Vec<Vec<(Outcome, Confidence)>> = grid
+    let raw: CellGrid = grid
         .rows
         .rows
         .iter()
@@ -247,45 +245,24 @@ fn us_by_end_user(c: &mut Charts, grid: &Grid<'_>, source: &str) -> Result<()> {
                 .map(|&u| {
                     let d =
                         &grid.bulk.dets[grid.det(grid.us, i, p, u, EndUse::Unspecified) as usize];
-                    if let Some(k) = OUTCOMES.iter().position(|x| *x == d.outcome) {
-                        used[k] = true;
-                    }
                     (d.outcome, d.confidence)
                 })
                 .collect()
         })
         .collect();
-    let (categories, index) = outcome_categories(&used);
     let title = "4A005 under US law, by end user: how ACE's end-user conditions decide";
-    let h = Heatmap {
-        title: title.into(),
-        x_label: "end user".into(),
-        y_label: "destination (grouped by US Country Group)".into(),
-        columns: EndUser::VALUES
+    let h = outcome_heatmap(
+        grid,
+        title,
+        "end user",
+        EndUser::VALUES
             .iter()
             .map(|u| u.as_str().to_string())
             .collect(),
-        rows: row_labels(grid),
-        row_groups: grid.rows.groups.clone(),
-        cells: raw
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|(o, _)| OUTCOMES.iter().position(|x| x == o).and_then(|k| index[k]))
-                    .collect()
-            })
-            .collect(),
-        categories,
-        marks: raw
-            .iter()
-            .map(|r| r.iter().map(|(_, c)| mark(*c)).collect())
-            .collect(),
-        mark_labels: MARK_LABELS.iter().map(|s| s.to_string()).collect(),
-        labels: Vec::new(),
-        notes: vec!["No stated end use. Empty cells: not an export (the US itself).".into()],
-        source: format!("Source: 15 CFR 740.22 and 738 Supp. 1 as modelled; {source}"),
-    };
-    let _ = world;
+        &raw,
+        "No stated end use. Empty cells: not an export (the US itself).".into(),
+        format!("Source: 15 CFR 740.22 and 738 Supp. 1 as modelled; {source}"),
+    );
     c.push_svg(
         "us-4a005-end-users".into(),
         "ACE is available to most end users in most places, barred for government end users in Country Groups D:1–D:5 (state-owned utilities, transport and retail firms included since 2022) and for non-government end users in D:1/D:5 other than the favoured sectors; E:1/E:2 destinations are barred for everyone.".into(),
@@ -390,6 +367,51 @@ fn row_labels(grid: &Grid<'_>) -> Vec<String> {
 /// Rows of (outcome, confidence) cells.
 type CellGrid = Vec<Vec<(Outcome, Confidence)>>;
 
+/// A heatmap of outcomes over the destination rows: categories for the outcomes that occur,
+/// confidence marks per cell.
+fn outcome_heatmap(
+    grid: &Grid<'_>,
+    title: &str,
+    x_label: &str,
+    columns: Vec<String>,
+    cells: &CellGrid,
+    note: String,
+    source: String,
+) -> Heatmap {
+    let mut used = [false; OUTCOMES.len()];
+    for (o, _) in cells.iter().flatten() {
+        if let Some(k) = OUTCOMES.iter().position(|x| x == o) {
+            used[k] = true;
+        }
+    }
+    let (categories, index) = outcome_categories(&used);
+    Heatmap {
+        title: title.into(),
+        x_label: x_label.into(),
+        y_label: "destination (grouped by US Country Group)".into(),
+        columns,
+        rows: row_labels(grid),
+        row_groups: grid.rows.groups.clone(),
+        cells: cells
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|(o, _)| OUTCOMES.iter().position(|x| x == o).and_then(|k| index[k]))
+                    .collect()
+            })
+            .collect(),
+        categories,
+        marks: cells
+            .iter()
+            .map(|r| r.iter().map(|(_, c)| mark(*c)).collect())
+            .collect(),
+        mark_labels: MARK_LABELS.iter().map(|s| s.to_string()).collect(),
+        labels: Vec::new(),
+        notes: vec![note],
+        source,
+    }
+}
+
 /// One heatmap per distinct outcome grid (commercial end user, no stated end use); items with
 /// identical grids share one chart that names them all.
 fn outcome_grids(c: &mut Charts, grid: &Grid<'_>, source: &str) -> Result<()> {
@@ -423,40 +445,17 @@ fn outcome_grids(c: &mut Charts, grid: &Grid<'_>, source: &str) -> Result<()> {
     }
     for (items, g) in &groups {
         let codes: Vec<&str> = items.iter().map(|&i| grid.code(i)).collect();
-        let mut used = [false; OUTCOMES.len()];
-        for (o, _) in g.iter().flatten() {
-            if let Some(k) = OUTCOMES.iter().position(|x| x == o) {
-                used[k] = true;
-            }
-        }
-        let (categories, index) = outcome_categories(&used);
         let title = format!(
             "{}: outcome by destination and exporting jurisdiction",
             codes.join(", ")
         );
-        let h = Heatmap {
-            title: title.clone(),
-            x_label: "exporting jurisdiction".into(),
-            y_label: "destination (grouped by US Country Group)".into(),
-            columns: grid.columns.iter().map(|c| c.label.clone()).collect(),
-            rows: row_labels(grid),
-            row_groups: grid.rows.groups.clone(),
-            cells: g
-                .iter()
-                .map(|r| {
-                    r.iter()
-                        .map(|(o, _)| OUTCOMES.iter().position(|x| x == o).and_then(|k| index[k]))
-                        .collect()
-                })
-                .collect(),
-            categories,
-            marks: g
-                .iter()
-                .map(|r| r.iter().map(|(_, c)| mark(*c)).collect())
-                .collect(),
-            mark_labels: MARK_LABELS.iter().map(|s| s.to_string()).collect(),
-            labels: Vec::new(),
-            notes: vec![format!(
+        let h = outcome_heatmap(
+            grid,
+            &title,
+            "exporting jurisdiction",
+            grid.columns.iter().map(|c| c.label.clone()).collect(),
+            g,
+            format!(
                 "Commercial end user, no stated end use. Empty cells: not an export. {}",
                 grid.eu_column()
                     .map(|c| format!(
@@ -464,9 +463,9 @@ fn outcome_grids(c: &mut Charts, grid: &Grid<'_>, source: &str) -> Result<()> {
                         c.label
                     ))
                     .unwrap_or_default()
-            )],
-            source: source.into(),
-        };
+            ),
+            source.into(),
+        );
         let names: Vec<String> = items
             .iter()
             .map(|&i| {

@@ -14,6 +14,35 @@ use crate::model::{EndUse, EndUser};
 use crate::output::Target;
 use crate::output::matrix::{MatrixSink, ear, scenario_id};
 
+/// The sending end of a Parquet writer thread and its handle.
+pub(crate) type WriterThread = (
+    std::sync::mpsc::SyncSender<DataFrame>,
+    std::thread::JoinHandle<PolarsResult<()>>,
+);
+
+/// A Parquet writer on a thread of its own (LZ4, no statistics, `meta` as key-value metadata),
+/// with the schema of `first`: row groups sent to it are encoded while the next is computed.
+pub(crate) fn writer_thread(
+    out: Box<dyn Write + Send>,
+    first: &DataFrame,
+    meta: Vec<(String, String)>,
+) -> PolarsResult<WriterThread> {
+    let mut writer = ParquetWriter::new(out)
+        .with_compression(ParquetCompression::Lz4Raw)
+        .with_statistics(StatisticsOptions::empty())
+        .with_key_value_metadata(Some(KeyValueMetadata::from_static(meta)))
+        .batched(first.schema())?;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(1);
+    let worker = std::thread::spawn(move || {
+        for df in rx {
+            writer.write_batch(&df)?;
+        }
+        writer.finish()?;
+        Ok(())
+    });
+    Ok((tx, worker))
+}
+
 /// One dictionary-encoded column.
 pub(crate) struct CatColumn {
     name: PlSmallStr,
@@ -290,21 +319,8 @@ impl ParquetSink {
                 return Ok(());
             };
             let out = std::mem::replace(&mut target.out, Box::new(std::io::sink()));
-            let writer = ParquetWriter::new(out)
-                .with_compression(ParquetCompression::Lz4Raw)
-                .with_statistics(StatisticsOptions::empty())
-                .with_key_value_metadata(Some(KeyValueMetadata::from_static(self.meta.clone())))
-                .batched(df.schema())
-                .map_err(err)?;
-            let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(1);
-            self.worker = Some(std::thread::spawn(move || {
-                let mut writer = writer;
-                for df in rx {
-                    writer.write_batch(&df)?;
-                }
-                writer.finish()?;
-                Ok(())
-            }));
+            let (tx, worker) = writer_thread(out, &df, self.meta.clone()).map_err(err)?;
+            self.worker = Some(worker);
             self.tx = Some(tx);
         }
         if let Some(tx) = &self.tx
