@@ -49,6 +49,8 @@ pub struct Fact {
     pub kind: FactKind,
     /// Stable code of a condition a person can act on (`LVS-VALUE`); empty for reasons.
     pub code: String,
+    /// The text cut at its placeholders, for rendering without rescanning it.
+    pub(crate) segs: Vec<crate::engine::render::Seg>,
 }
 
 /// One compiled list row.
@@ -461,7 +463,8 @@ impl Interner {
         }
     }
 
-    fn put(&mut self, f: Fact) -> FactId {
+    fn put(&mut self, mut f: Fact) -> FactId {
+        f.segs = crate::engine::render::segments(&f.text);
         if let Some(&id) = self.index.get(&f) {
             return id;
         }
@@ -478,6 +481,7 @@ impl Interner {
             confidence,
             kind: FactKind::Law,
             code: String::new(),
+            segs: Vec::new(),
         })
     }
 
@@ -488,6 +492,7 @@ impl Interner {
             confidence,
             kind: FactKind::Modelling,
             code: String::new(),
+            segs: Vec::new(),
         })
     }
 
@@ -504,6 +509,7 @@ impl Interner {
             confidence,
             kind: FactKind::Law,
             code: code.to_string(),
+            segs: Vec::new(),
         })
     }
 }

@@ -125,84 +125,190 @@ struct Subject<'a> {
     regime: Option<usize>,
 }
 
+/// A placeholder of a fact's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Var {
+    Dest,
+    Exporter,
+    Item,
+    Entry,
+    AsOf,
+    List,
+    ListVersion,
+    ListDate,
+    ModelledFrom,
+    Label,
+    Limit,
+    Outcome,
+    Party,
+    Notice,
+}
+
+const VARS: [(&str, Var); 14] = [
+    ("{dest}", Var::Dest),
+    ("{exporter}", Var::Exporter),
+    ("{item}", Var::Item),
+    ("{entry}", Var::Entry),
+    ("{as_of}", Var::AsOf),
+    ("{list}", Var::List),
+    ("{list_version}", Var::ListVersion),
+    ("{list_date}", Var::ListDate),
+    ("{modelled_from}", Var::ModelledFrom),
+    ("{label}", Var::Label),
+    ("{limit}", Var::Limit),
+    ("{outcome}", Var::Outcome),
+    ("{party}", Var::Party),
+    ("{notice}", Var::Notice),
+];
+
+impl Var {
+    fn placeholder(self) -> &'static str {
+        VARS.iter()
+            .find(|(_, v)| *v == self)
+            .map(|(k, _)| *k)
+            .unwrap_or("")
+    }
+}
+
+/// A piece of a fact's text: literal text (`;` already made `,`) or a placeholder.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Seg {
+    Lit(Box<str>),
+    Var(Var),
+}
+
+/// `text` cut at its placeholders (compiled once per fact, so rendering a step is appending).
+pub(crate) fn segments(text: &str) -> Vec<Seg> {
+    let mut out = Vec::new();
+    let mut lit = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        lit.push_str(&rest[..open]);
+        let tail = &rest[open..];
+        match VARS.iter().find(|(k, _)| tail.starts_with(k)) {
+            Some((k, v)) => {
+                if !lit.is_empty() {
+                    out.push(Seg::Lit(std::mem::take(&mut lit).replace(';', ",").into()));
+                }
+                out.push(Seg::Var(*v));
+                rest = &tail[k.len()..];
+            }
+            None => {
+                lit.push('{');
+                rest = &tail[1..];
+            }
+        }
+    }
+    lit.push_str(rest);
+    if !lit.is_empty() {
+        out.push(Seg::Lit(lit.replace(';', ",").into()));
+    }
+    out
+}
+
+/// Appends `v` with `;` made `,` (`;` separates reasons in the output).
+fn push_clean(out: &mut String, v: &str) {
+    if v.contains(';') {
+        out.push_str(&v.replace(';', ","));
+    } else {
+        out.push_str(v);
+    }
+}
+
 impl World {
-    fn step_text(&self, sub: &Subject<'_>, step: &Step) -> String {
+    /// Appends the text of `step` to `out`: the fact's text with its placeholders filled
+    /// (a placeholder with nothing to fill stays as written).
+    fn step_text(&self, sub: &Subject<'_>, step: &Step, out: &mut String) {
         let fact = self.fact(step.fact);
+        if !fact.code.is_empty() {
+            out.push_str(&fact.code);
+            out.push_str(": ");
+        }
+        if fact.kind == FactKind::Modelling {
+            out.push_str("modelling choice: ");
+        }
         let item_code = self.catalogue().get(sub.item).code.as_str();
         let regime = sub.regime.map(|r| &self.regimes[r]);
         let entry = match (step.entry, regime) {
-            (NO_ENTRY, _) | (_, None) => item_code,
-            (e, Some(r)) => r.entries[e as usize].local_code.as_str(),
+            (NO_ENTRY, _) | (_, None) => None,
+            (e, Some(r)) => r.entries.get(e as usize),
         };
-        let mut text = fact.text.clone();
-        let mut put = |key: &str, value: &str| {
-            if text.contains(key) {
-                text = text.replace(key, value);
-            }
+        let party = if step.party == NO_ENTRY {
+            None
+        } else {
+            self.parties().list.get(step.party as usize).map(|(_, p)| p)
         };
-        if let Some(dest) = sub.dest {
-            put("{dest}", self.places().code(dest));
-        }
-        put("{exporter}", sub.exporter);
-        put("{item}", item_code);
-        put("{entry}", entry);
-        put("{as_of}", &self.as_of.to_string());
-        if let Some(r) = regime {
-            put("{list}", &r.meta.list_name);
-            put("{list_version}", &r.meta.list_version);
-            put("{list_date}", &r.meta.list_date.to_string());
-            put("{modelled_from}", &r.meta.modelled_from.to_string());
-            if step.entry != NO_ENTRY {
-                put(
-                    "{label}",
-                    &r.entries[step.entry as usize].label.replace(';', ","),
-                );
-                let limit = r.entries[step.entry as usize]
-                    .value_limit
-                    .map(|v| format!("{} USD", group(v)))
-                    .unwrap_or_else(|| "the entry's limit".to_string());
-                put("{limit}", &limit);
-            }
-        }
-        if let Some(o) = step.outcome {
-            put("{outcome}", o.as_str());
-        }
-        if step.party != NO_ENTRY
-            && let Some((_, p)) = self.parties().list.get(step.party as usize)
-        {
-            put("{party}", &p.name);
-            put(
-                "{notice}",
-                if p.notice.is_empty() {
-                    &p.source
-                } else {
-                    &p.notice
+        for seg in &fact.segs {
+            let v = match seg {
+                Seg::Lit(t) => {
+                    out.push_str(t);
+                    continue;
+                }
+                Seg::Var(v) => *v,
+            };
+            match (v, regime) {
+                (Var::Dest, _) => match sub.dest {
+                    Some(d) => push_clean(out, self.places().code(d)),
+                    None => out.push_str("{dest}"),
                 },
-            );
-        }
-        // `;` separates reasons in the output; keep it out of the texts.
-        let text = text.replace(';', ",");
-        let text = if fact.kind == FactKind::Modelling {
-            format!("modelling choice: {text}")
-        } else {
-            text
-        };
-        if fact.code.is_empty() {
-            text
-        } else {
-            format!("{}: {text}", fact.code)
+                (Var::Exporter, _) => push_clean(out, sub.exporter),
+                (Var::Item, _) => push_clean(out, item_code),
+                (Var::Entry, _) => {
+                    push_clean(out, entry.map_or(item_code, |e| e.local_code.as_str()))
+                }
+                (Var::AsOf, _) => push_clean(out, &self.as_of.to_string()),
+                (Var::List, Some(r)) => push_clean(out, &r.meta.list_name),
+                (Var::ListVersion, Some(r)) => push_clean(out, &r.meta.list_version),
+                (Var::ListDate, Some(r)) => push_clean(out, &r.meta.list_date.to_string()),
+                (Var::ModelledFrom, Some(r)) => push_clean(out, &r.meta.modelled_from.to_string()),
+                (Var::Label, Some(_)) if entry.is_some() => {
+                    push_clean(out, entry.map_or("", |e| e.label.as_str()))
+                }
+                (Var::Limit, Some(_)) if entry.is_some() => match entry.and_then(|e| e.value_limit)
+                {
+                    Some(v) => push_clean(out, &format!("{} USD", group(v))),
+                    None => out.push_str("the entry's limit"),
+                },
+                (Var::Outcome, _) if step.outcome.is_some() => {
+                    push_clean(out, step.outcome.map_or("", |o| o.as_str()))
+                }
+                (Var::Party, _) if party.is_some() => {
+                    push_clean(out, party.map_or("", |p| p.name.as_str()))
+                }
+                (Var::Notice, _) if party.is_some() => push_clean(
+                    out,
+                    party.map_or("", |p| {
+                        if p.notice.is_empty() {
+                            p.source.as_str()
+                        } else {
+                            p.notice.as_str()
+                        }
+                    }),
+                ),
+                _ => out.push_str(v.placeholder()),
+            }
         }
     }
 
     fn join_steps(&self, sub: &Subject<'_>, steps: &[Step]) -> String {
-        let mut parts: Vec<String> = Vec::new();
+        let mut out = String::new();
+        // Where each distinct step's text lies in `out`.
+        let mut spans: Vec<(usize, usize)> = Vec::with_capacity(steps.len());
         for st in steps {
-            let t = self.step_text(sub, st);
-            if !parts.contains(&t) {
-                parts.push(t);
+            let at = out.len();
+            if !spans.is_empty() {
+                out.push_str("; ");
+            }
+            let start = out.len();
+            self.step_text(sub, st, &mut out);
+            let t = &out[start..];
+            if spans.iter().any(|&(a, b)| &out[a..b] == t) {
+                out.truncate(at);
+            } else {
+                spans.push((start, out.len()));
             }
         }
-        parts.join("; ")
+        out
     }
 
     fn citations(&self, d: &Determination) -> String {
