@@ -7,8 +7,9 @@
 //! - `evaluate_us_csv` / `evaluate_us_parquet`: `evaluate` on one thread, 260,000 US scenarios
 //!   (10 items × 13 destinations, repeated), CSV in, all columns out, through the same library
 //!   entry point as the command line.
-//! - `screening_*`: 10,000 scenarios with end-user names against the same without names, and
-//!   the one-time name index build.
+//! - `screening_*`: 10,000 order lines with end-user names against the same without names
+//!   (an order book of 1,000 customers, and a stress case of mostly distinct, often listed
+//!   names), and the one-time name index build.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -168,6 +169,31 @@ fn single_determination(b: divan::Bencher) {
         .unwrap_or_else(|e| panic!("{e}"));
     let us = w.jurisdiction("US").unwrap_or_default();
     b.bench(|| w.evaluate(divan::black_box(us), divan::black_box(&s)));
+}
+
+/// Rendering that determination's rule chain into the contract's columns (the work done once
+/// per distinct determination of a run).
+#[divan::bench]
+fn single_render(b: divan::Bencher) {
+    let w = world();
+    let rec = wassenaar::input::RawRecord {
+        line: 2,
+        cells: [
+            ("id", "b"),
+            ("item", "4A005"),
+            ("destination", "CN"),
+            ("end_user", "financial"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect(),
+        extra: Vec::new(),
+    };
+    let s = wassenaar::input::resolve_one(w, "bench", &rec, true, &Default::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let us = w.jurisdiction("US").unwrap_or_default();
+    let d = w.evaluate(us, &s);
+    b.bench(|| w.render(divan::black_box(&s), divan::black_box(&d)));
 }
 
 /// Compiling the bulk tables for the cyber items (every class cell with the full chain).
@@ -342,20 +368,7 @@ impl Lcg {
 /// aliases, 15 % near misses (a listed name with a word added or its form changed) and 60 %
 /// unlisted invented firms, drawn deterministically. Mostly distinct.
 fn names() -> Vec<String> {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/us/parties.csv"),
-    )
-    .unwrap();
-    let mut rdr = csv::Reader::from_reader(text.as_bytes());
-    let mut listed = Vec::new();
-    let mut aliases = Vec::new();
-    for r in rdr.records() {
-        let r = r.unwrap();
-        listed.push(r[1].to_string());
-        for a in r[2].split(';').map(str::trim).filter(|a| !a.is_empty()) {
-            aliases.push(a.to_string());
-        }
-    }
+    let (listed, aliases) = listed_names();
     let mut rng = Lcg(0x5eed);
     (0..SCREEN_ROWS)
         .map(|_| match rng.next(100) {
@@ -372,72 +385,195 @@ fn names() -> Vec<String> {
                 let n = &listed[rng.next(listed.len())];
                 format!("{n} {}", FIRM_KINDS[rng.next(FIRM_KINDS.len())])
             }
-            _ => format!(
-                "{} {} {} {}",
-                FIRM_WORDS[rng.next(FIRM_WORDS.len())],
-                FIRM_WORDS[rng.next(FIRM_WORDS.len())],
-                FIRM_KINDS[rng.next(FIRM_KINDS.len())],
-                FORMS[rng.next(FORMS.len())]
-            )
-            .trim()
-            .to_string(),
+            _ => invented(&mut rng),
         })
         .collect()
 }
 
-/// The screening workload: 10,000 US scenarios (the items × destinations above) with an
-/// `end_user_name` column, and the same rows without it.
-fn screening_inputs() -> &'static (PathBuf, PathBuf) {
-    static P: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
-    P.get_or_init(|| {
-        let named = scratch().join("named.csv");
-        let plain = scratch().join("plain.csv");
-        let mut a = csv::Writer::from_path(&named).unwrap();
-        let mut b = csv::Writer::from_path(&plain).unwrap();
-        a.write_record(["id", "item", "destination", "end_user_name"])
-            .unwrap();
-        b.write_record(["id", "item", "destination"]).unwrap();
-        for (n, name) in names().iter().enumerate() {
-            let id = format!("o{n}");
-            let item = ITEMS[n % ITEMS.len()];
-            let dest = DESTINATIONS[(n / ITEMS.len()) % DESTINATIONS.len()];
-            a.write_record([id.as_str(), item, dest, name.as_str()])
-                .unwrap();
-            b.write_record([id.as_str(), item, dest]).unwrap();
+/// The listed names and aliases of the US party file.
+fn listed_names() -> (Vec<String>, Vec<String>) {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/us/parties.csv"),
+    )
+    .unwrap();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let mut listed = Vec::new();
+    let mut aliases = Vec::new();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        listed.push(r[1].to_string());
+        for a in r[2].split(';').map(str::trim).filter(|a| !a.is_empty()) {
+            aliases.push(a.to_string());
         }
-        a.flush().unwrap();
-        b.flush().unwrap();
-        (named, plain)
+    }
+    (listed, aliases)
+}
+
+/// An invented firm name (on no list).
+fn invented(rng: &mut Lcg) -> String {
+    format!(
+        "{} {} {} {}",
+        FIRM_WORDS[rng.next(FIRM_WORDS.len())],
+        FIRM_WORDS[rng.next(FIRM_WORDS.len())],
+        FIRM_KINDS[rng.next(FIRM_KINDS.len())],
+        FORMS[rng.next(FORMS.len())]
+    )
+    .trim()
+    .to_string()
+}
+
+/// An order book: 10,000 order lines from 1,000 customers (each with one destination, lines
+/// drawn at random); 1 % of the customers are listed names or aliases (case varied), 1 % near
+/// misses (a listed name with a word added), the rest invented firms.
+fn order_book() -> Vec<(String, &'static str)> {
+    let (listed, aliases) = listed_names();
+    let mut rng = Lcg(0x0bd5);
+    let customers: Vec<(String, &'static str)> = (0..1_000)
+        .map(|_| {
+            let dest = DESTINATIONS[rng.next(DESTINATIONS.len())];
+            let name = match rng.next(200) {
+                0 => listed[rng.next(listed.len())].to_uppercase(),
+                1 => aliases[rng.next(aliases.len())].clone(),
+                2 | 3 => format!(
+                    "{} {}",
+                    listed[rng.next(listed.len())],
+                    FIRM_KINDS[rng.next(FIRM_KINDS.len())]
+                ),
+                _ => invented(&mut rng),
+            };
+            (name, dest)
+        })
+        .collect();
+    (0..SCREEN_ROWS)
+        .map(|_| customers[rng.next(customers.len())].clone())
+        .collect()
+}
+
+/// Writes `rows` (name, destination) as a named and an unnamed scenario file.
+fn write_pair(rows: &[(String, &str)], named: &Path, plain: &Path) {
+    let mut a = csv::Writer::from_path(named).unwrap();
+    let mut b = csv::Writer::from_path(plain).unwrap();
+    a.write_record(["id", "item", "destination", "end_user_name"])
+        .unwrap();
+    b.write_record(["id", "item", "destination"]).unwrap();
+    for (n, (name, dest)) in rows.iter().enumerate() {
+        let id = format!("o{n}");
+        let item = ITEMS[n % ITEMS.len()];
+        a.write_record([id.as_str(), item, dest, name.as_str()])
+            .unwrap();
+        b.write_record([id.as_str(), item, dest]).unwrap();
+    }
+    a.flush().unwrap();
+    b.flush().unwrap();
+}
+
+/// The screening workloads, each with the same rows without names: the order book, and the
+/// stress case (10,000 mostly distinct names, 40 % of them listed or near misses, over the
+/// items × destinations above).
+fn screening_inputs() -> &'static [(PathBuf, PathBuf); 2] {
+    static P: OnceLock<[(PathBuf, PathBuf); 2]> = OnceLock::new();
+    P.get_or_init(|| {
+        let book = (
+            scratch().join("book-named.csv"),
+            scratch().join("book-plain.csv"),
+        );
+        write_pair(&order_book(), &book.0, &book.1);
+        let stress = (scratch().join("named.csv"), scratch().join("plain.csv"));
+        let rows: Vec<(String, &str)> = names()
+            .into_iter()
+            .enumerate()
+            .map(|(n, name)| (name, DESTINATIONS[(n / ITEMS.len()) % DESTINATIONS.len()]))
+            .collect();
+        write_pair(&rows, &stress.0, &stress.1);
+        [book, stress]
     })
 }
 
-/// 10,000 scenarios with end-user names (index already built), one thread, CSV out.
-#[divan::bench(sample_count = 20, sample_size = 1)]
-fn screening_named_10k(b: divan::Bencher) {
+/// One screening run: `input`, one thread, CSV out.
+fn screening_run(b: divan::Bencher, input: &Path, out: &str) {
     let w = world();
     let _ = w.screening();
-    let (named, _) = screening_inputs();
-    let out = scratch().join("named-out.csv");
+    let out = scratch().join(out);
     let pool = pool(1);
     b.counter(divan::counter::ItemsCount::new(SCREEN_ROWS))
         .with_inputs(|| fresh(&out))
         .bench_local_values(|()| {
-            pool.install(|| evaluate(w, named, OutputFormat::Csv, &out, true))
+            pool.install(|| evaluate(w, input, OutputFormat::Csv, &out, true))
         });
 }
 
-/// The same 10,000 scenarios without names (the baseline of the screening ratio).
+/// The order book with customer names (index already built): the target's workload.
+#[divan::bench(sample_count = 30, sample_size = 1)]
+fn screening_book_named(b: divan::Bencher) {
+    screening_run(b, &screening_inputs()[0].0, "book-named-out.csv");
+}
+
+/// The same order lines without names (the baseline of the screening ratio).
+#[divan::bench(sample_count = 30, sample_size = 1)]
+fn screening_book_unnamed(b: divan::Bencher) {
+    screening_run(b, &screening_inputs()[0].1, "book-plain-out.csv");
+}
+
+/// The stress case with names.
 #[divan::bench(sample_count = 20, sample_size = 1)]
-fn screening_unnamed_10k(b: divan::Bencher) {
-    let w = world();
-    let (_, plain) = screening_inputs();
-    let out = scratch().join("plain-out.csv");
-    let pool = pool(1);
-    b.counter(divan::counter::ItemsCount::new(SCREEN_ROWS))
-        .with_inputs(|| fresh(&out))
-        .bench_local_values(|()| {
-            pool.install(|| evaluate(w, plain, OutputFormat::Csv, &out, true))
-        });
+fn screening_stress_named(b: divan::Bencher) {
+    screening_run(b, &screening_inputs()[1].0, "named-out.csv");
+}
+
+/// The stress case without names.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn screening_stress_unnamed(b: divan::Bencher) {
+    screening_run(b, &screening_inputs()[1].1, "plain-out.csv");
+}
+
+/// `wassenaar evaluate` as a whole process (release binary, one thread, CSV out), as a user
+/// runs it: the datasets loaded, the rows evaluated, the file written.
+fn process_run(b: divan::Bencher, input: &Path, out: &str) {
+    let out = scratch().join(out);
+    b.with_inputs(|| fresh(&out)).bench_local_values(|()| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_wassenaar"))
+            .args(["evaluate", "--jurisdictions", "US", "--threads", "1", "-o"])
+            .arg(&out)
+            .arg(input)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    });
+}
+
+/// The first `n` lines of `from` (with its header) in a file of their own.
+fn head(from: &Path, n: usize, name: &str) -> PathBuf {
+    let text = std::fs::read_to_string(from).unwrap();
+    let out = scratch().join(name);
+    let lines: Vec<&str> = text.lines().take(n + 1).collect();
+    std::fs::write(&out, lines.join("\n") + "\n").unwrap();
+    out
+}
+
+/// The order book with names, whole process (index build included).
+#[divan::bench(sample_count = 15, sample_size = 1)]
+fn screening_process_book_named(b: divan::Bencher) {
+    process_run(b, &screening_inputs()[0].0, "p-named-out.csv");
+}
+
+/// The order book without names, whole process.
+#[divan::bench(sample_count = 15, sample_size = 1)]
+fn screening_process_book_unnamed(b: divan::Bencher) {
+    process_run(b, &screening_inputs()[0].1, "p-plain-out.csv");
+}
+
+/// Its first line with a name, whole process: start-up, datasets and the one-time index build.
+#[divan::bench(sample_count = 15, sample_size = 1)]
+fn screening_process_one_named(b: divan::Bencher) {
+    let one = head(&screening_inputs()[0].0, 1, "one-named.csv");
+    process_run(b, &one, "p-one-named-out.csv");
+}
+
+/// Its first line without a name, whole process: start-up and datasets.
+#[divan::bench(sample_count = 15, sample_size = 1)]
+fn screening_process_one_unnamed(b: divan::Bencher) {
+    let one = head(&screening_inputs()[0].1, 1, "one-plain.csv");
+    process_run(b, &one, "p-one-plain-out.csv");
 }
 
 /// The one-time screening index build: the party files read and the name index built, on a

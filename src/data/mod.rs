@@ -16,7 +16,14 @@ pub use source::Source;
 
 /// Folds a name for matching: lowercase, accents removed, punctuation dropped, spaces folded.
 pub fn normalise_name(input: &str) -> String {
-    let ascii = deunicode::deunicode(input.trim());
+    let input = input.trim();
+    let folded;
+    let ascii = if input.is_ascii() {
+        input
+    } else {
+        folded = deunicode::deunicode(input);
+        &folded
+    };
     let mut out = String::with_capacity(ascii.len());
     let mut space = false;
     for c in ascii.chars() {

@@ -72,6 +72,31 @@ pub const COLUMNS: [&str; 19] = [
 ];
 
 impl Rendered {
+    /// The cells, in `COLUMNS` order, taken out of the row.
+    pub fn into_fields(self) -> [String; 19] {
+        [
+            self.scenario_id,
+            self.jurisdiction,
+            self.item,
+            self.local_entry,
+            self.destination,
+            self.end_user,
+            self.end_use,
+            self.outcome,
+            self.authorisation,
+            self.licence_policy,
+            self.conditions,
+            self.reasons,
+            self.citations,
+            self.confidence,
+            self.ear_applies,
+            self.screening,
+            self.us_outcome,
+            self.us_authorisation,
+            self.us_reasons,
+        ]
+    }
+
     /// The cells, in `COLUMNS` order.
     pub fn fields(&self) -> [&str; 19] {
         [

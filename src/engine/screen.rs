@@ -275,42 +275,71 @@ fn same_form(word: &str) -> &str {
 /// The key and the legal form that was dropped from it (`intellexa`, `sa`).
 fn split_key(name: &str) -> (String, String) {
     let folded = normalise_name(name);
-    let mut tokens: Vec<String> = Vec::new();
-    // Runs of single letters (`s a`, `p t e`) are one word (`sa`, `pte`).
-    let mut run = String::new();
+    // The key is built in place: words separated by one space, runs of single letters
+    // (`s a`, `p t e`) joined into one word (`sa`, `pte`).
+    let mut key = String::with_capacity(folded.len());
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut in_run = false;
     for t in folded.split(' ').filter(|t| !t.is_empty()) {
-        if t.len() == 1 {
-            run.push_str(t);
-        } else {
-            if !run.is_empty() {
-                tokens.push(std::mem::take(&mut run));
+        if t.len() == 1 && in_run {
+            key.push_str(t);
+            if let Some(w) = words.last_mut() {
+                w.1 = key.len();
             }
-            tokens.push(t.to_string());
+            continue;
         }
-    }
-    if !run.is_empty() {
-        tokens.push(run);
-    }
-    let mut form = Vec::new();
-    while tokens.len() > 1 && tokens.last().is_some_and(|t| is_legal_form(t)) {
-        if let Some(t) = tokens.pop() {
-            form.push(same_form(&t).to_string());
+        if !key.is_empty() {
+            key.push(' ');
         }
+        words.push((key.len(), key.len() + t.len()));
+        key.push_str(t);
+        in_run = t.len() == 1;
+    }
+    let mut form: Vec<&str> = Vec::new();
+    let mut end = key.len();
+    while words.len() > 1 {
+        let Some(&(a, b)) = words.last() else { break };
+        if !is_legal_form(&key[a..b]) {
+            break;
+        }
+        form.push(same_form(&key[a..b]));
+        words.pop();
+        end = words.last().map_or(0, |w| w.1);
     }
     form.reverse();
-    (tokens.join(" "), form.join(" "))
+    let form = form.join(" ");
+    key.truncate(end);
+    (key, form)
 }
 
 /// The name index of the party lists: built once per run, on first use.
 #[derive(Debug, Default)]
 pub struct Screening {
     exact: FxHashMap<String, Vec<(u32, String)>>,
-    tokens: FxHashMap<String, Vec<u32>>,
+    /// Every word the index knows: the distinctive words of listed names with the parties
+    /// that use them, and the words that are never distinctive.
+    tokens: FxHashMap<Box<str>, Token>,
     distinctive: Vec<Vec<Vec<String>>>,
     /// Per party: the fewest distinctive words of one of its names (`usize::MAX`: none).
     fewest: Vec<usize>,
     common: FxHashSet<String>,
 }
+
+/// What the index knows of a word.
+#[derive(Debug, Clone, Default)]
+struct Token {
+    /// Generic, a legal form, or shared by too many listed names: never distinctive.
+    plain: bool,
+    /// A legal form (dropped from the end of a name).
+    form: bool,
+    /// The parties with a name of which it is a distinctive word, ascending.
+    parties: Vec<u32>,
+}
+
+/// Longest name (bytes) and most words the allocation-free path handles; longer names take
+/// the general path.
+const FAST_BYTES: usize = 192;
+const FAST_WORDS: usize = 24;
 
 impl Screening {
     /// Builds the index over `names` (per party: its name and aliases).
@@ -354,9 +383,21 @@ impl Screening {
             for k in keys {
                 let d = s.distinctive_words(k);
                 for t in &d {
-                    let v = s.tokens.entry(t.clone()).or_default();
-                    if v.last() != Some(&(i as u32)) {
-                        v.push(i as u32);
+                    match s.tokens.get_mut(t.as_str()) {
+                        Some(v) => {
+                            if v.parties.last() != Some(&(i as u32)) {
+                                v.parties.push(i as u32);
+                            }
+                        }
+                        None => {
+                            s.tokens.insert(
+                                t.as_str().into(),
+                                Token {
+                                    parties: vec![i as u32],
+                                    ..Token::default()
+                                },
+                            );
+                        }
                     }
                 }
                 per.push(d);
@@ -370,7 +411,149 @@ impl Screening {
             );
             s.distinctive.push(per);
         }
+        for w in GENERIC
+            .iter()
+            .copied()
+            .chain(s.common.iter().map(String::as_str))
+        {
+            s.tokens.entry(w.into()).or_default().plain = true;
+        }
+        for w in LEGAL_FORMS {
+            let e = s.tokens.entry((*w).into()).or_default();
+            e.plain = true;
+            e.form = true;
+        }
         s
+    }
+
+    /// The common case without allocating: an ASCII name whose normalised key is no listed
+    /// name and none of whose distinctive words is in a listed name has no hit (`Some(empty)`).
+    /// `None`: the general path must decide. Same folding as [`normalise_name`] and
+    /// [`split_key`], and the same rule as [`Screening::screen`], so both agree on every name.
+    fn screen_fast(&self, name: &[u8]) -> Option<()> {
+        if name.len() > FAST_BYTES {
+            return None;
+        }
+        // Folded words: lowercase ASCII letters and digits; separators split, other marks
+        // are dropped.
+        let mut folded = [0u8; FAST_BYTES];
+        let mut n = 0;
+        let mut raw: [(u8, u8); FAST_WORDS] = [(0, 0); FAST_WORDS];
+        let mut words = 0;
+        let mut space = false;
+        for &b in name {
+            if b >= 0x80 {
+                return None;
+            }
+            if b.is_ascii_alphanumeric() {
+                if words == 0 || space {
+                    if words == FAST_WORDS {
+                        return None;
+                    }
+                    raw[words] = (n as u8, n as u8);
+                    words += 1;
+                }
+                space = false;
+                folded[n] = b.to_ascii_lowercase();
+                n += 1;
+                raw[words - 1].1 = n as u8;
+            } else if b.is_ascii_whitespace()
+                || b == 0x0b
+                || matches!(
+                    b,
+                    b',' | b'-' | b'_' | b'/' | b'(' | b')' | b'.' | b'&' | b'\'' | b'"'
+                )
+            {
+                space = true;
+            }
+            // Other marks (and control characters) are dropped inside a word.
+        }
+        // Runs of single letters are one word (`s a` is `sa`).
+        let mut key = [0u8; FAST_BYTES + FAST_WORDS];
+        let mut k = 0;
+        let mut toks: [(u16, u16); FAST_WORDS] = [(0, 0); FAST_WORDS];
+        let mut t = 0;
+        let mut in_run = false;
+        for &(a, b) in &raw[..words] {
+            let w = &folded[a as usize..b as usize];
+            if w.len() == 1 && in_run {
+                key[k] = w[0];
+                k += 1;
+                toks[t - 1].1 = k as u16;
+                continue;
+            }
+            if t > 0 {
+                key[k] = b' ';
+                k += 1;
+            }
+            key[k..k + w.len()].copy_from_slice(w);
+            toks[t] = (k as u16, (k + w.len()) as u16);
+            k += w.len();
+            t += 1;
+            in_run = w.len() == 1;
+        }
+        let word = |i: usize| {
+            let (a, b) = toks[i];
+            std::str::from_utf8(&key[a as usize..b as usize]).unwrap_or("")
+        };
+        // Legal forms dropped from the end.
+        while t > 1 && self.tokens.get(word(t - 1)).is_some_and(|w| w.form) {
+            t -= 1;
+        }
+        if t == 0 {
+            return Some(());
+        }
+        let end = toks[t - 1].1 as usize;
+        let Ok(whole) = std::str::from_utf8(&key[..end]) else {
+            return None;
+        };
+        if self.exact.contains_key(whole) {
+            return None;
+        }
+        // The distinctive words given, and the listed names that share one of them.
+        let mut given: [&str; FAST_WORDS] = [""; FAST_WORDS];
+        let mut g = 0;
+        let mut shared = false;
+        for i in 0..t {
+            let w = word(i);
+            if w.len() < 2 || given[..g].contains(&w) {
+                continue;
+            }
+            match self.tokens.get(w) {
+                Some(x) if x.plain => {}
+                Some(x) => {
+                    given[g] = w;
+                    g += 1;
+                    shared |= !x.parties.is_empty();
+                }
+                None => {
+                    given[g] = w;
+                    g += 1;
+                }
+            }
+        }
+        if !shared {
+            return Some(());
+        }
+        // A party can be a near match only when it shares every given word, or one of its
+        // names has no more distinctive words than it shares (the general path's test).
+        let mut parties: Vec<u32> = Vec::new();
+        for w in &given[..g] {
+            if let Some(x) = self.tokens.get(*w) {
+                parties.extend_from_slice(&x.parties);
+            }
+        }
+        parties.sort_unstable();
+        let mut at = 0;
+        while at < parties.len() {
+            let p = parties[at];
+            let k = parties[at..].iter().take_while(|&&q| q == p).count();
+            at += k;
+            if k == g || self.fewest.get(p as usize).is_some_and(|&f| f <= k) {
+                return None;
+            }
+        }
+        Some(())
     }
 
     fn distinctive_words(&self, key: &str) -> Vec<String> {
@@ -390,6 +573,14 @@ impl Screening {
     /// The same name under another legal form (`Intellexa S.A.` given, `Intellexa Limited`
     /// listed) is a near match.
     pub fn screen(&self, name: &str) -> Vec<PartyHit> {
+        if self.screen_fast(name.as_bytes()).is_some() {
+            return Vec::new();
+        }
+        self.screen_general(name)
+    }
+
+    /// [`Screening::screen`] without the allocation-free shortcut.
+    fn screen_general(&self, name: &str) -> Vec<PartyHit> {
         let (key, form) = split_key(name);
         if key.is_empty() {
             return Vec::new();
@@ -410,8 +601,8 @@ impl Screening {
         }
         let mut candidates: Vec<u32> = Vec::new();
         for t in &given {
-            if let Some(ps) = self.tokens.get(t) {
-                candidates.extend(ps.iter().copied());
+            if let Some(x) = self.tokens.get(t.as_str()) {
+                candidates.extend(x.parties.iter().copied());
             }
         }
         candidates.sort_unstable();
@@ -478,10 +669,11 @@ impl World {
                 self.parties().problems.clone(),
             ));
         }
-        let clean: String = name
-            .chars()
-            .filter(|c| !c.is_control() && !crate::error::is_invisible(*c))
-            .collect();
+        let hidden = |c: char| c.is_control() || crate::error::is_invisible(c);
+        if name.bytes().all(|b| (0x20..0x7f).contains(&b)) || !name.chars().any(hidden) {
+            return Ok(self.screening().screen(name));
+        }
+        let clean: String = name.chars().filter(|c| !hidden(*c)).collect();
         Ok(self.screening().screen(&clean))
     }
 }
@@ -542,5 +734,92 @@ mod tests {
                 exact: false
             }]
         );
+    }
+
+    /// The allocation-free path never answers "no hit" where the general path finds one, on
+    /// names built from listed words, generic words, legal forms, invented words, single
+    /// letters, punctuation, control characters and odd spacing.
+    #[test]
+    fn the_fast_path_agrees_with_the_general_one() {
+        use proptest::prelude::*;
+        let s = Screening::build(
+            vec![
+                vec!["Positive Technologies"],
+                vec!["NSO Group", "Q Cyber Technologies"],
+                vec!["Intellexa S.A.", "Intellexa Anonymi Etaireia"],
+                vec!["Computer Security Initiative Consultancy PTE. LTD."],
+                vec!["Cytrox Holdings Zrt"],
+                vec!["Global Technologies"],
+                vec!["A B C Trading"],
+            ]
+            .into_iter(),
+        );
+        let pieces = [
+            "Positive",
+            "Technologies",
+            "NSO",
+            "Group",
+            "Q",
+            "Cyber",
+            "Intellexa",
+            "S.A.",
+            "SA",
+            "Anonymi",
+            "Etaireia",
+            "Computer",
+            "Security",
+            "Initiative",
+            "Consultancy",
+            "PTE.",
+            "LTD.",
+            "Cytrox",
+            "Holdings",
+            "Zrt",
+            "Global",
+            "A",
+            "B",
+            "C",
+            "Trading",
+            "Nordwind",
+            "Kestrel",
+            "GmbH",
+            "Inc.",
+            "x",
+            "1",
+            "&",
+            "-",
+            ",",
+            "(",
+            ")",
+            "'",
+            "@",
+            "\t",
+            "\u{1}",
+            "  ",
+            "/",
+            ".",
+            "é",
+        ];
+        let cfg = ProptestConfig::with_cases(2000);
+        proptest!(cfg, |(picks in proptest::collection::vec((0..pieces.len(), 0..3usize), 0..7))| {
+            let mut name = String::new();
+            for (p, sep) in picks {
+                name.push_str(pieces[p]);
+                name.push_str(["", " ", "."][sep]);
+            }
+            let general = s.screen_general(&name);
+            if s.screen_fast(name.as_bytes()).is_some() {
+                prop_assert!(general.is_empty(), "{name:?}: {general:?}");
+            }
+            prop_assert_eq!(s.screen(&name), general);
+        });
+        // Names the fast path settles itself.
+        for n in [
+            "Nordwind Kestrel GmbH",
+            "Acme Security S.A.",
+            "Global Trading Group",
+        ] {
+            assert!(s.screen_fast(n.as_bytes()).is_some(), "{n}");
+        }
     }
 }

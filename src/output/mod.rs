@@ -57,6 +57,13 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 
 /// Escapes invisible and control characters other than tab as `\u{…}`.
 pub fn escape_hidden(cell: &str) -> std::borrow::Cow<'_, str> {
+    // Printable ASCII and tab (almost every cell) need no look at characters.
+    if cell
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || b == b'\t')
+    {
+        return cell.into();
+    }
     if !cell
         .chars()
         .any(|c| (c.is_control() && c != '\t') || is_invisible(c))

@@ -133,6 +133,9 @@ struct Cache {
     index: FxHashMap<Vec<u8>, u32>,
     /// Named templates by (base, hit list).
     named: FxHashMap<(u32, u32), u32>,
+    /// Named templates without hits, by base (`u32::MAX`: none yet): the common case, kept
+    /// in an array.
+    unlisted: Vec<u32>,
     /// Distinct hit lists, and their index.
     hit_lists: Vec<Vec<PartyHit>>,
     hit_index: FxHashMap<Vec<PartyHit>, u32>,
@@ -147,6 +150,7 @@ impl Cache {
         Cache {
             index: FxHashMap::default(),
             named: FxHashMap::default(),
+            unlisted: Vec::new(),
             hit_lists: Vec::new(),
             hit_index: FxHashMap::default(),
             names: FxHashMap::default(),
@@ -171,6 +175,7 @@ impl Cache {
             self.templates.clear();
             self.index.clear();
             self.named.clear();
+            self.unlisted.clear();
             self.hit_lists.clear();
             self.hit_index.clear();
             self.names.clear();
@@ -366,11 +371,13 @@ fn csv_cell(s: &str, out: &mut Vec<u8>) {
     let needs = s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
     if needs {
         out.push(b'"');
-        for b in s.bytes() {
-            if b == b'"' {
-                out.push(b'"');
-            }
-            out.push(b);
+        let mut parts = s.split('"');
+        if let Some(first) = parts.next() {
+            out.extend_from_slice(first.as_bytes());
+        }
+        for p in parts {
+            out.extend_from_slice(b"\"\"");
+            out.extend_from_slice(p.as_bytes());
         }
         out.push(b'"');
     } else {
@@ -391,7 +398,7 @@ impl Tail {
         } else {
             String::new()
         };
-        let cells: Vec<String> = r.fields().iter().map(|c| c.to_string()).collect();
+        let cells: Vec<String> = r.into_fields().into();
         let csv = if format != OutputFormat::Csv {
             Vec::new()
         } else {
@@ -759,10 +766,16 @@ fn resolve(
     cache: &mut Cache,
 ) -> Result<u32> {
     cache.key(row);
+    let mut name_text: Option<&str> = None;
     let base = if let Some(&t) = cache.index.get(cache.key.as_slice()) {
         // Every other cell is that of a row already resolved: only the name is new.
         if NAME < SCENARIO_COLUMNS.len() {
-            cell_text(file, row.line, SCENARIO_COLUMNS[NAME], row.cells[NAME])?;
+            name_text = Some(cell_text(
+                file,
+                row.line,
+                SCENARIO_COLUMNS[NAME],
+                row.cells[NAME],
+            )?);
         }
         if !opts.line_ids && row.cells[ID].is_empty() {
             return Err(Error::input(
@@ -785,7 +798,11 @@ fn resolve(
     if NAME >= SCENARIO_COLUMNS.len() || row.cells[NAME].is_empty() {
         return Ok(base);
     }
-    let name = cell_text(file, row.line, SCENARIO_COLUMNS[NAME], row.cells[NAME])?.trim();
+    let name = match name_text {
+        Some(t) => t,
+        None => cell_text(file, row.line, SCENARIO_COLUMNS[NAME], row.cells[NAME])?,
+    }
+    .trim();
     if name.is_empty() {
         return Ok(base);
     }
@@ -809,7 +826,14 @@ fn resolve(
             l
         }
     };
-    if let Some(&t) = cache.named.get(&(base, list)) {
+    let unlisted = cache.hit_lists.get(list as usize).is_none_or(Vec::is_empty);
+    if unlisted {
+        if let Some(&t) = cache.unlisted.get(base as usize)
+            && t != u32::MAX
+        {
+            return Ok(t);
+        }
+    } else if let Some(&t) = cache.named.get(&(base, list)) {
         return Ok(t);
     }
     let hits = cache
@@ -822,7 +846,14 @@ fn resolve(
     s.hits = hits;
     let t = cache.templates.len() as u32;
     cache.templates.push(s);
-    cache.named.insert((base, list), t);
+    if unlisted {
+        if cache.unlisted.len() <= base as usize {
+            cache.unlisted.resize(base as usize + 1, u32::MAX);
+        }
+        cache.unlisted[base as usize] = t;
+    } else {
+        cache.named.insert((base, list), t);
+    }
     Ok(t)
 }
 
