@@ -225,12 +225,6 @@ const GENERIC: &[&str] = &[
     "dubai",
 ];
 
-fn is_generic(word: &str) -> bool {
-    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| GENERIC.iter().copied().collect())
-        .contains(word)
-}
-
 fn is_legal_form(word: &str) -> bool {
     static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| LEGAL_FORMS.iter().copied().collect())
@@ -344,16 +338,26 @@ const FAST_WORDS: usize = 24;
 impl Screening {
     /// Builds the index over `names` (per party: its name and aliases).
     pub fn build<'a>(names: impl Iterator<Item = Vec<&'a str>>) -> Screening {
+        use rayon::prelude::*;
+        let names: Vec<Vec<&str>> = names.collect();
         let mut s = Screening::default();
-        let mut keys_per_party: Vec<Vec<String>> = Vec::new();
-        for (i, ns) in names.enumerate() {
-            let mut pairs: Vec<(String, String)> = ns
-                .iter()
-                .map(|n| split_key(n))
-                .filter(|(k, _)| !k.is_empty())
-                .collect();
-            pairs.sort();
-            pairs.dedup();
+        // Folding every name is the bulk of the work, and independent per party.
+        let pairs_per_party: Vec<Vec<(String, String)>> = names
+            .par_iter()
+            .with_min_len(256)
+            .map(|ns| {
+                let mut pairs: Vec<(String, String)> = ns
+                    .iter()
+                    .map(|n| split_key(n))
+                    .filter(|(k, _)| !k.is_empty())
+                    .collect();
+                pairs.sort();
+                pairs.dedup();
+                pairs
+            })
+            .collect();
+        let mut keys_per_party: Vec<Vec<String>> = Vec::with_capacity(pairs_per_party.len());
+        for (i, pairs) in pairs_per_party.into_iter().enumerate() {
             let mut keys: Vec<String> = pairs.iter().map(|(k, _)| k.clone()).collect();
             keys.dedup();
             for (k, form) in pairs {
@@ -378,11 +382,27 @@ impl Screening {
             .filter(|(_, n)| *n > COMMON_LIMIT)
             .map(|(t, _)| t.to_string())
             .collect();
-        for (i, keys) in keys_per_party.iter().enumerate() {
-            let mut per = Vec::new();
-            for k in keys {
-                let d = s.distinctive_words(k);
-                for t in &d {
+        // Words never distinctive first, so one lookup tells a word's class.
+        for w in GENERIC
+            .iter()
+            .copied()
+            .chain(s.common.iter().map(String::as_str))
+        {
+            s.tokens.entry(w.into()).or_default().plain = true;
+        }
+        for w in LEGAL_FORMS {
+            let e = s.tokens.entry((*w).into()).or_default();
+            e.plain = true;
+            e.form = true;
+        }
+        let distinctive: Vec<Vec<Vec<String>>> = keys_per_party
+            .par_iter()
+            .with_min_len(256)
+            .map(|keys| keys.iter().map(|k| s.distinctive_words(k)).collect())
+            .collect();
+        for (i, per) in distinctive.into_iter().enumerate() {
+            for d in &per {
+                for t in d {
                     match s.tokens.get_mut(t.as_str()) {
                         Some(v) => {
                             if v.parties.last() != Some(&(i as u32)) {
@@ -400,7 +420,6 @@ impl Screening {
                         }
                     }
                 }
-                per.push(d);
             }
             s.fewest.push(
                 per.iter()
@@ -411,19 +430,18 @@ impl Screening {
             );
             s.distinctive.push(per);
         }
-        for w in GENERIC
-            .iter()
-            .copied()
-            .chain(s.common.iter().map(String::as_str))
-        {
-            s.tokens.entry(w.into()).or_default().plain = true;
-        }
-        for w in LEGAL_FORMS {
-            let e = s.tokens.entry((*w).into()).or_default();
-            e.plain = true;
-            e.form = true;
-        }
         s
+    }
+
+    fn distinctive_words(&self, key: &str) -> Vec<String> {
+        let mut out: Vec<String> = key
+            .split(' ')
+            .filter(|t| t.len() >= 2 && self.tokens.get(*t).is_none_or(|x| !x.plain))
+            .map(str::to_string)
+            .collect();
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// The common case without allocating: an ASCII name whose normalised key is no listed
@@ -554,19 +572,6 @@ impl Screening {
             }
         }
         Some(())
-    }
-
-    fn distinctive_words(&self, key: &str) -> Vec<String> {
-        let mut out: Vec<String> = key
-            .split(' ')
-            .filter(|t| {
-                t.len() >= 2 && !is_generic(t) && !is_legal_form(t) && !self.common.contains(*t)
-            })
-            .map(str::to_string)
-            .collect();
-        out.sort();
-        out.dedup();
-        out
     }
 
     /// Hits for `name`: exact matches, then near matches, each party once, in party order.
