@@ -249,7 +249,11 @@ fn assemble(
     let mut uncompressed = 0u64;
     let mut has_dict = false;
     if let Some((page, n)) = dict {
-        let stored = if snappy { squeeze(&mut enc, &page)? } else { page.clone() };
+        let stored = if snappy {
+            squeeze(&mut enc, &page)?
+        } else {
+            page.clone()
+        };
         let h = dict_page_header(page.len(), stored.len(), n)?;
         uncompressed += (h.len() + page.len()) as u64;
         bytes.extend_from_slice(&h);
@@ -500,7 +504,14 @@ impl<W: Write> Writer<W> {
                 }
                 t.list(3, ct::BINARY, 1);
                 t.raw_binary(name.as_bytes());
-                t.i32(4, if c.snappy { pq::SNAPPY } else { pq::UNCOMPRESSED });
+                t.i32(
+                    4,
+                    if c.snappy {
+                        pq::SNAPPY
+                    } else {
+                        pq::UNCOMPRESSED
+                    },
+                );
                 t.i64(5, c.values as i64);
                 t.i64(6, c.uncompressed as i64);
                 t.i64(7, c.len as i64);
@@ -563,7 +574,10 @@ mod tests {
                 let mut v = [0u8; 4];
                 v[..bytes].copy_from_slice(&b[..bytes]);
                 b = &b[bytes..];
-                out.extend(std::iter::repeat_n(u32::from_le_bytes(v), (h >> 1) as usize));
+                out.extend(std::iter::repeat_n(
+                    u32::from_le_bytes(v),
+                    (h >> 1) as usize,
+                ));
             } else {
                 let count = (h >> 1) as usize * 8;
                 let mut bit = 0usize;
@@ -752,7 +766,10 @@ mod tests {
         use polars::prelude::*;
         let w = Writer::new(
             Vec::new(),
-            vec![("t".into(), ColumnType::Text), ("b".into(), ColumnType::Bool)],
+            vec![
+                ("t".into(), ColumnType::Text),
+                ("b".into(), ColumnType::Bool),
+            ],
             Vec::new(),
         )
         .expect("writer");
