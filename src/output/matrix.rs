@@ -1,7 +1,8 @@
 //! Streaming writers for `matrix`: rows arrive chunk by chunk and are written at once, so
 //! memory stays flat however many rows the product has. Text formats cache the expanded rule
-//! chain per (determination, jurisdiction, item, destination); Parquet (feature `polars`)
-//! writes dictionary-encoded columns straight from interned codes.
+//! chain per (determination, jurisdiction, item, destination); Parquet (feature `polars` for
+//! the command-line format; the writer itself needs no polars) writes dictionary-encoded
+//! columns straight from interned codes.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -16,6 +17,7 @@ use crate::model::{EndUse, EndUser, Outcome};
 use crate::output::provenance::Provenance;
 use crate::output::{OutputFormat, Target, neutralise};
 
+pub mod encode;
 #[cfg(feature = "polars")]
 pub mod parquet;
 
@@ -40,7 +42,7 @@ pub fn open(
     Ok(match format {
         #[cfg(feature = "polars")]
         OutputFormat::Parquet => {
-            Box::new(parquet::ParquetSink::new(target, provenance.key_values()))
+            Box::new(encode::ParquetSink::new(target, provenance.key_values()))
         }
         OutputFormat::Jsonl => Box::new(TextSink::new(target, true)),
         _ => Box::new(TextSink::new(target, false)),

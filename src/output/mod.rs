@@ -3,6 +3,7 @@
 //! failed run never leaves a half-written file. Every output carries its provenance.
 
 pub mod matrix;
+pub mod parquet_file;
 pub mod pipeline;
 pub mod provenance;
 pub mod rows;

@@ -1,0 +1,373 @@
+//! `matrix` to Parquet through our own writer ([`crate::output::parquet_file`]): no string
+//! per cell. Filling a row group costs two integers a row: the scenario's number (items,
+//! destination, end user, end use) and the number of its "tail" (jurisdiction, local entry,
+//! outcome … confidence, `ear_applies`, interned once per jurisdiction, item, destination and
+//! determination). At each row group the columns are gathered from those two tables, their
+//! codes renumbered to the values the group uses, and encoded (dictionary page, RLE/bit-packed
+//! indices) column by column in parallel on the command's threads; the chunks are then written
+//! in schema order, so the file is the same whatever the thread count.
+
+use std::io::Write;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::analysis::matrix::Cell;
+use crate::engine::COLUMNS;
+use crate::engine::bulk::Bulk;
+use crate::error::{Error, Result};
+use crate::model::{EndUse, EndUser};
+use crate::output::Target;
+use crate::output::matrix::{MatrixSink, ear};
+use crate::output::parquet_file::{Chunk, ColumnType, Writer, bool_chunk, text_chunk};
+
+/// Rows per row group (each group repeats the dictionaries of the values it uses).
+const ROW_GROUP_ROWS: usize = 1 << 20;
+
+/// Overrides [`ROW_GROUP_ROWS`] (for tests that need several row groups from a small matrix).
+pub const ROW_GROUP_ENV: &str = "WASSENAAR_PARQUET_ROW_GROUP_ROWS";
+
+const NONE: u32 = u32::MAX;
+
+/// Positions in a tail: the `COLUMNS` index each holds, then `ear_applies` (1 = true).
+const TAIL_COLUMNS: [usize; 9] = [1, 3, 7, 8, 9, 10, 11, 12, 13];
+const TAIL_EAR: usize = 9;
+type Tail = [u32; 10];
+
+/// Positions in a scenario: item, destination, end user, end use.
+const SCENARIO_COLUMNS: [usize; 4] = [2, 4, 5, 6];
+
+/// The `ear_applies` column.
+const EAR: usize = 14;
+
+/// The values of one column, numbered in order of first use.
+#[derive(Default)]
+struct Dict {
+    values: Vec<String>,
+    index: FxHashMap<String, u32>,
+}
+
+impl Dict {
+    fn code(&mut self, s: &str) -> u32 {
+        if let Some(&c) = self.index.get(s) {
+            return c;
+        }
+        let c = self.values.len() as u32;
+        self.values.push(s.to_string());
+        self.index.insert(s.to_string(), c);
+        c
+    }
+}
+
+/// Matrix rows as Parquet.
+pub struct ParquetSink {
+    target: Option<Target>,
+    writer: Option<Writer<Box<dyn Write + Send>>>,
+    meta: Vec<(String, String)>,
+    group_rows: usize,
+    ready: bool,
+    t: Tables,
+}
+
+/// The interned values and the pending row group.
+#[derive(Default)]
+struct Tables {
+    /// Values by `COLUMNS` index (the scenario ids are made from `scenarios` when written).
+    dicts: Vec<Dict>,
+    /// Codes of jurisdiction (by index), item (by position), destination (by place id), end
+    /// user and end use (by position); outcome and confidence by determination id.
+    juris: Vec<u32>,
+    items: Vec<u32>,
+    dests: Vec<u32>,
+    users: Vec<u32>,
+    uses: Vec<u32>,
+    det_codes: Vec<(u32, u32)>,
+    /// Scenario number by (item, destination, end user, end use), and the scenarios' codes.
+    scenario_of: Vec<u32>,
+    scenarios: Vec<[u32; 4]>,
+    /// Per (jurisdiction, item, destination): (determination, tail number) pairs seen there.
+    tail_of: Vec<Vec<(u32, u32)>>,
+    tails: Vec<Tail>,
+    /// The pending row group: scenario and tail number per row.
+    rows_scenario: Vec<u32>,
+    rows_tail: Vec<u32>,
+}
+
+impl ParquetSink {
+    /// A sink writing to `target`, with `meta` as key-value metadata.
+    pub fn new(target: Target, meta: Vec<(String, String)>) -> ParquetSink {
+        let group_rows = std::env::var(ROW_GROUP_ENV)
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| n > 0)
+            .unwrap_or(ROW_GROUP_ROWS);
+        ParquetSink {
+            target: Some(target),
+            writer: None,
+            meta,
+            group_rows,
+            ready: false,
+            t: Tables {
+                dicts: COLUMNS.iter().map(|_| Dict::default()).collect(),
+                ..Tables::default()
+            },
+        }
+    }
+}
+
+impl Tables {
+    /// Interns the small vocabularies once: jurisdictions, items, places, words, outcomes.
+    fn prepare(&mut self, bulk: &Bulk<'_>) {
+        let w = bulk.world;
+        let places = w.places().len();
+        let d = &mut self.dicts;
+        self.juris = w.jurisdictions.iter().map(|j| d[1].code(&j.code)).collect();
+        self.items = bulk
+            .items
+            .iter()
+            .map(|&i| d[2].code(&w.catalogue().get(i).code))
+            .collect();
+        self.dests = w
+            .places()
+            .ids()
+            .map(|p| d[4].code(w.places().code(p)))
+            .collect();
+        self.users = EndUser::VALUES
+            .iter()
+            .map(|u| d[5].code(u.as_str()))
+            .collect();
+        self.uses = EndUse::VALUES
+            .iter()
+            .map(|u| d[6].code(u.as_str()))
+            .collect();
+        self.det_codes = bulk
+            .dets
+            .iter()
+            .map(|x| {
+                (
+                    d[7].code(x.outcome.as_str()),
+                    d[13].code(x.confidence.as_str()),
+                )
+            })
+            .collect();
+        for empty in &mut d[15..] {
+            empty.code("");
+        }
+        self.tail_of = vec![Vec::new(); w.jurisdictions.len() * bulk.items.len() * places];
+        self.scenario_of =
+            vec![NONE; bulk.items.len() * places * EndUser::VALUES.len() * EndUse::VALUES.len()];
+    }
+
+    /// The tail of `c`, interned on first sight.
+    fn tail(&mut self, bulk: &Bulk<'_>, c: &Cell) -> u32 {
+        let places = bulk.world.places().len();
+        let slot = (c.jurisdiction * bulk.items.len() + c.item) * places + c.dest as usize;
+        if let Some(&(_, t)) = self.tail_of[slot].iter().find(|(d, _)| *d == c.det) {
+            return t;
+        }
+        let d = &bulk.dets[c.det as usize];
+        let p = bulk
+            .world
+            .render_parts(c.jurisdiction, bulk.items[c.item], c.dest, d);
+        let (outcome, confidence) = self.det_codes[c.det as usize];
+        let dicts = &mut self.dicts;
+        let tail: Tail = [
+            self.juris[c.jurisdiction],
+            dicts[3].code(&p.local_entry),
+            outcome,
+            dicts[8].code(&p.authorisation),
+            dicts[9].code(&p.licence_policy),
+            dicts[10].code(&p.conditions),
+            dicts[11].code(&p.reasons),
+            dicts[12].code(&p.citations),
+            confidence,
+            u32::from(!ear(bulk, c).is_empty()),
+        ];
+        let t = self.tails.len() as u32;
+        self.tails.push(tail);
+        self.tail_of[slot].push((c.det, t));
+        t
+    }
+
+    fn fill(&mut self, bulk: &Bulk<'_>, cells: &[Cell]) {
+        let places = bulk.world.places().len();
+        let (n_users, n_uses) = (EndUser::VALUES.len(), EndUse::VALUES.len());
+        for c in cells {
+            let at = ((c.item * places + c.dest as usize) * n_users + c.user) * n_uses + c.usage;
+            let mut s = self.scenario_of[at];
+            if s == NONE {
+                s = self.scenarios.len() as u32;
+                self.scenarios.push([
+                    self.items[c.item],
+                    self.dests[c.dest as usize],
+                    self.users[c.user],
+                    self.uses[c.usage],
+                ]);
+                self.scenario_of[at] = s;
+            }
+            let t = self.tail(bulk, c);
+            self.rows_scenario.push(s);
+            self.rows_tail.push(t);
+        }
+    }
+
+    /// Column `k` of the pending rows as a chunk.
+    fn chunk(&self, k: usize) -> std::io::Result<Chunk> {
+        if k == EAR {
+            let flags: Vec<Option<bool>> = self
+                .rows_tail
+                .iter()
+                .map(|&t| (self.tails[t as usize][TAIL_EAR] == 1).then_some(true))
+                .collect();
+            return bool_chunk(&flags);
+        }
+        let mut codes: Vec<u32> = if k == 0 {
+            self.rows_scenario.clone()
+        } else if let Some(p) = SCENARIO_COLUMNS.iter().position(|&c| c == k) {
+            self.rows_scenario
+                .iter()
+                .map(|&s| self.scenarios[s as usize][p])
+                .collect()
+        } else if let Some(p) = TAIL_COLUMNS.iter().position(|&c| c == k) {
+            self.rows_tail
+                .iter()
+                .map(|&t| self.tails[t as usize][p])
+                .collect()
+        } else {
+            vec![0; self.rows_tail.len()]
+        };
+        // Renumber to the values this group uses, in order of first use.
+        let known = if k == 0 {
+            self.scenarios.len()
+        } else {
+            self.dicts[k].values.len()
+        };
+        let mut new = vec![NONE; known];
+        let mut used: Vec<u32> = Vec::new();
+        for c in &mut codes {
+            let n = &mut new[*c as usize];
+            if *n == NONE {
+                *n = used.len() as u32;
+                used.push(*c);
+            }
+            *c = *n;
+        }
+        if k == 0 {
+            let d = &self.dicts;
+            let dict: Vec<String> = used
+                .iter()
+                .map(|&s| {
+                    let [i, dest, u, e] = self.scenarios[s as usize];
+                    format!(
+                        "{}/{}/{}/{}",
+                        d[2].values[i as usize],
+                        d[4].values[dest as usize],
+                        d[5].values[u as usize],
+                        d[6].values[e as usize]
+                    )
+                })
+                .collect();
+            text_chunk(&dict, &codes)
+        } else {
+            let values = &self.dicts[k].values;
+            let dict: Vec<&str> = used.iter().map(|&c| values[c as usize].as_str()).collect();
+            text_chunk(&dict, &codes)
+        }
+    }
+}
+
+impl ParquetSink {
+    fn writer(&mut self) -> Result<&mut Writer<Box<dyn Write + Send>>> {
+        if self.writer.is_none() {
+            let Some(target) = self.target.as_mut() else {
+                return Err(closed());
+            };
+            let out = std::mem::replace(&mut target.out, Box::new(std::io::sink()));
+            let columns = COLUMNS
+                .iter()
+                .enumerate()
+                .map(|(k, c)| {
+                    let t = if k == EAR {
+                        ColumnType::Bool
+                    } else {
+                        ColumnType::Text
+                    };
+                    ((*c).to_string(), t)
+                })
+                .collect();
+            self.writer = Some(Writer::new(out, columns, self.meta.clone()).map_err(io)?);
+        }
+        self.writer.as_mut().ok_or_else(closed)
+    }
+
+    /// Writes the pending rows as one row group.
+    fn flush(&mut self) -> Result<()> {
+        let rows = self.t.rows_tail.len();
+        if rows == 0 {
+            return Ok(());
+        }
+        let t = &self.t;
+        let chunks: Vec<Chunk> = (0..COLUMNS.len())
+            .into_par_iter()
+            .map(|k| t.chunk(k))
+            .collect::<std::io::Result<_>>()
+            .map_err(io)?;
+        self.writer()?
+            .write_group(rows as u64, &chunks)
+            .map_err(io)?;
+        self.t.rows_scenario.clear();
+        self.t.rows_tail.clear();
+        Ok(())
+    }
+}
+
+fn io(e: std::io::Error) -> Error {
+    Error::Output {
+        format: "parquet",
+        message: e.to_string(),
+    }
+}
+
+fn closed() -> Error {
+    Error::Output {
+        format: "parquet",
+        message: "writer closed".into(),
+    }
+}
+
+impl MatrixSink for ParquetSink {
+    fn write(&mut self, bulk: &Bulk<'_>, cells: &[Cell]) -> Result<()> {
+        if !self.ready {
+            self.t.prepare(bulk);
+            self.ready = true;
+        }
+        let mut rest = cells;
+        while !rest.is_empty() {
+            let room = self.group_rows - self.t.rows_tail.len();
+            let (now, later) = rest.split_at(room.min(rest.len()));
+            self.t.rows_scenario.reserve(now.len());
+            self.t.rows_tail.reserve(now.len());
+            self.t.fill(bulk, now);
+            if self.t.rows_tail.len() >= self.group_rows {
+                self.flush()?;
+            }
+            rest = later;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<()> {
+        self.flush()?;
+        self.writer()?;
+        if let Some(w) = self.writer.take() {
+            let out = w.finish().map_err(io)?;
+            if let Some(t) = self.target.as_mut() {
+                t.out = out;
+            }
+        }
+        match self.target.take() {
+            Some(t) => t.finish(),
+            None => Ok(()),
+        }
+    }
+}
