@@ -230,6 +230,32 @@ pub(crate) fn hybrid(values: &[u32], width: u32, out: &mut Vec<u8>) {
     packed_run(&values[packed_from..], width, out);
 }
 
+/// Appends the RLE/bit-packed hybrid encoding of the values given as runs `(value, length)`:
+/// the same encoding as [`hybrid`] of the expanded values, without expanding long runs. A run
+/// of eight or more becomes an RLE run once the bit-packed values before it fill whole groups
+/// of eight (the first values of the run complete the group).
+pub(crate) fn hybrid_runs(runs: &[(u32, u32)], width: u32, out: &mut Vec<u8>) {
+    let value_bytes = width.div_ceil(8) as usize;
+    let mut pending: Vec<u32> = Vec::new();
+    for &(v, n) in runs {
+        let mut n = n as usize;
+        if n >= 8 {
+            let take = ((8 - pending.len() % 8) % 8).min(n);
+            pending.extend(std::iter::repeat_n(v, take));
+            n -= take;
+            if n >= 8 {
+                packed_run(&pending, width, out);
+                pending.clear();
+                varint((n as u64) << 1, out);
+                out.extend_from_slice(&v.to_le_bytes()[..value_bytes]);
+                continue;
+            }
+        }
+        pending.extend(std::iter::repeat_n(v, n));
+    }
+    packed_run(&pending, width, out);
+}
+
 /// Assembles a chunk from its page payloads (dictionary page first, if any), compressing them
 /// with Snappy when that pays.
 fn assemble(
@@ -314,12 +340,29 @@ fn data_page_header(
     Ok(t.buf)
 }
 
-/// A text column chunk: `dict` holds the distinct values, `codes[row]` indexes into it (every
-/// code must be `< dict.len()`).
-pub fn text_chunk<S: AsRef<str>>(dict: &[S], codes: &[u32]) -> io::Result<Chunk> {
-    if codes.iter().any(|&c| c as usize >= dict.len()) {
+/// A text column chunk from runs `(code, length)` of codes into `dict` (every code must be
+/// `< dict.len()`).
+pub fn text_chunk_runs<S: AsRef<str>>(dict: &[S], runs: &[(u32, u32)]) -> io::Result<Chunk> {
+    if runs.iter().any(|&(c, _)| c as usize >= dict.len()) {
         return Err(io::Error::other("a dictionary code is out of range"));
     }
+    let page = dict_page(dict)?;
+    let width = bit_width(dict.len().saturating_sub(1) as u32);
+    let mut data = Vec::with_capacity(runs.len() * 2 + 16);
+    data.push(width as u8);
+    hybrid_runs(runs, width, &mut data);
+    let values = runs.iter().map(|&(_, n)| n as usize).sum();
+    assemble(
+        Some((page, dict.len())),
+        data,
+        pq::RLE_DICTIONARY,
+        values,
+        ColumnType::Text,
+    )
+}
+
+/// The PLAIN dictionary page of `dict`.
+fn dict_page<S: AsRef<str>>(dict: &[S]) -> io::Result<Vec<u8>> {
     let mut page = Vec::with_capacity(dict.iter().map(|s| s.as_ref().len() + 4).sum());
     for s in dict {
         let s = s.as_ref().as_bytes();
@@ -327,6 +370,16 @@ pub fn text_chunk<S: AsRef<str>>(dict: &[S], codes: &[u32]) -> io::Result<Chunk>
         page.extend_from_slice(&len.to_le_bytes());
         page.extend_from_slice(s);
     }
+    Ok(page)
+}
+
+/// A text column chunk: `dict` holds the distinct values, `codes[row]` indexes into it (every
+/// code must be `< dict.len()`).
+pub fn text_chunk<S: AsRef<str>>(dict: &[S], codes: &[u32]) -> io::Result<Chunk> {
+    if codes.iter().any(|&c| c as usize >= dict.len()) {
+        return Err(io::Error::other("a dictionary code is out of range"));
+    }
+    let page = dict_page(dict)?;
     let width = bit_width(dict.len().saturating_sub(1) as u32);
     let mut data = Vec::with_capacity(codes.len() / 4 + 16);
     data.push(width as u8);
@@ -628,6 +681,27 @@ mod tests {
             let mut out = Vec::new();
             hybrid(&values, width, &mut out);
             assert_eq!(decode(&out, width, values.len()), values, "width {width}");
+        }
+    }
+
+    #[test]
+    fn hybrid_of_runs_is_hybrid_of_the_values() {
+        let mut seed = 7u64;
+        for case in 0..200 {
+            let mut runs: Vec<(u32, u32)> = Vec::new();
+            for _ in 0..(case % 17) {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                let v = ((seed >> 33) % 5) as u32;
+                let n = 1 + ((seed >> 40) % 23) as u32;
+                runs.push((v, n));
+            }
+            let values: Vec<u32> = runs
+                .iter()
+                .flat_map(|&(v, n)| std::iter::repeat_n(v, n as usize))
+                .collect();
+            let mut a = Vec::new();
+            hybrid_runs(&runs, 3, &mut a);
+            assert_eq!(decode(&a, 3, values.len()), values, "{runs:?}");
         }
     }
 

@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::model::{EndUse, EndUser};
 use crate::output::Target;
 use crate::output::matrix::{MatrixSink, ear};
-use crate::output::parquet_file::{Chunk, ColumnType, Writer, bool_chunk, text_chunk};
+use crate::output::parquet_file::{Chunk, ColumnType, Writer, bool_chunk, text_chunk_runs};
 
 /// Rows per row group (each group repeats the dictionaries of the values it uses).
 const ROW_GROUP_ROWS: usize = 1 << 20;
@@ -62,7 +62,9 @@ impl Dict {
 /// Matrix rows as Parquet.
 pub struct ParquetSink {
     target: Option<Target>,
-    writer: Option<Writer<Box<dyn Write + Send>>>,
+    /// Row groups go to a writer thread, which encodes one while the next is computed.
+    tx: Option<std::sync::mpsc::SyncSender<Group>>,
+    worker: Option<std::thread::JoinHandle<std::io::Result<Box<dyn Write + Send>>>>,
     meta: Vec<(String, String)>,
     group_rows: usize,
     ready: bool,
@@ -91,6 +93,30 @@ struct Tables {
     /// The pending row group: scenario and tail number per row.
     rows_scenario: Vec<u32>,
     rows_tail: Vec<u32>,
+    /// How many tails, scenarios and values of each column the writer thread has been sent.
+    sent_tails: usize,
+    sent_scenarios: usize,
+    sent_values: Vec<usize>,
+}
+
+/// What the writer thread needs for one row group: the rows, and what was interned since the
+/// previous group (so nothing is copied twice).
+struct Group {
+    rows_scenario: Vec<u32>,
+    rows_tail: Vec<u32>,
+    tails: Vec<Tail>,
+    scenarios: Vec<[u32; 4]>,
+    values: Vec<Vec<String>>,
+}
+
+/// The writer thread's copy of the interned tables, grown group by group.
+#[derive(Default)]
+struct Mirror {
+    tails: Vec<Tail>,
+    scenarios: Vec<[u32; 4]>,
+    /// Scenario ids, written once each.
+    ids: Vec<String>,
+    values: Vec<Vec<String>>,
 }
 
 impl ParquetSink {
@@ -103,7 +129,8 @@ impl ParquetSink {
             .unwrap_or(ROW_GROUP_ROWS);
         ParquetSink {
             target: Some(target),
-            writer: None,
+            tx: None,
+            worker: None,
             meta,
             group_rows,
             ready: false,
@@ -210,113 +237,164 @@ impl Tables {
             self.rows_tail.push(t);
         }
     }
+}
 
-    /// Column `k` of the pending rows as a chunk.
-    fn chunk(&self, k: usize) -> std::io::Result<Chunk> {
+impl Mirror {
+    /// Takes in what `g` adds to the tables.
+    fn grow(&mut self, g: &mut Group) {
+        self.tails.append(&mut g.tails);
+        if self.values.len() < g.values.len() {
+            self.values.resize_with(g.values.len(), Vec::new);
+        }
+        for (mine, new) in self.values.iter_mut().zip(&mut g.values) {
+            mine.append(new);
+        }
+        for s in g.scenarios.drain(..) {
+            let v = &self.values;
+            self.ids.push(format!(
+                "{}/{}/{}/{}",
+                v[2][s[0] as usize], v[4][s[1] as usize], v[5][s[2] as usize], v[6][s[3] as usize]
+            ));
+            self.scenarios.push(s);
+        }
+    }
+
+    /// Column `k` of a group as a chunk. Codes are the run's codes (each group's dictionary
+    /// holds every value interned so far); columns that follow the tail are encoded from the
+    /// group's runs of equal tails, so a run of rows costs one step, not one per row.
+    fn chunk(
+        &self,
+        k: usize,
+        rows_scenario: &[u32],
+        rows_tail: &[u32],
+        tail_runs: &[(u32, u32)],
+    ) -> std::io::Result<Chunk> {
         if k == EAR {
-            let flags: Vec<Option<bool>> = self
-                .rows_tail
+            let flags: Vec<Option<bool>> = rows_tail
                 .iter()
                 .map(|&t| (self.tails[t as usize][TAIL_EAR] == 1).then_some(true))
                 .collect();
             return bool_chunk(&flags);
         }
-        let mut codes: Vec<u32> = if k == 0 {
-            self.rows_scenario.clone()
-        } else if let Some(p) = SCENARIO_COLUMNS.iter().position(|&c| c == k) {
-            self.rows_scenario
-                .iter()
-                .map(|&s| self.scenarios[s as usize][p])
-                .collect()
-        } else if let Some(p) = TAIL_COLUMNS.iter().position(|&c| c == k) {
-            self.rows_tail
-                .iter()
-                .map(|&t| self.tails[t as usize][p])
-                .collect()
-        } else {
-            vec![0; self.rows_tail.len()]
-        };
-        // Renumber to the values this group uses, in order of first use.
-        let known = if k == 0 {
-            self.scenarios.len()
-        } else {
-            self.dicts[k].values.len()
-        };
-        let mut new = vec![NONE; known];
-        let mut used: Vec<u32> = Vec::new();
-        for c in &mut codes {
-            let n = &mut new[*c as usize];
-            if *n == NONE {
-                *n = used.len() as u32;
-                used.push(*c);
-            }
-            *c = *n;
-        }
         if k == 0 {
-            let d = &self.dicts;
-            let dict: Vec<String> = used
-                .iter()
-                .map(|&s| {
-                    let [i, dest, u, e] = self.scenarios[s as usize];
-                    format!(
-                        "{}/{}/{}/{}",
-                        d[2].values[i as usize],
-                        d[4].values[dest as usize],
-                        d[5].values[u as usize],
-                        d[6].values[e as usize]
-                    )
-                })
-                .collect();
-            text_chunk(&dict, &codes)
-        } else {
-            let values = &self.dicts[k].values;
-            let dict: Vec<&str> = used.iter().map(|&c| values[c as usize].as_str()).collect();
-            text_chunk(&dict, &codes)
+            let runs = runs_of(rows_scenario.iter().copied());
+            return text_chunk_runs(&self.ids, &runs);
         }
+        let runs = if let Some(p) = SCENARIO_COLUMNS.iter().position(|&c| c == k) {
+            runs_of(rows_scenario.iter().map(|&s| self.scenarios[s as usize][p]))
+        } else if let Some(p) = TAIL_COLUMNS.iter().position(|&c| c == k) {
+            merge_runs(
+                tail_runs
+                    .iter()
+                    .map(|&(t, n)| (self.tails[t as usize][p], n)),
+            )
+        } else {
+            vec![(0, rows_tail.len() as u32)]
+        };
+        text_chunk_runs(&self.values[k], &runs)
     }
 }
 
+/// Runs of equal values.
+fn runs_of(values: impl Iterator<Item = u32>) -> Vec<(u32, u32)> {
+    merge_runs(values.map(|v| (v, 1)))
+}
+
+/// Runs with equal neighbours joined.
+fn merge_runs(runs: impl Iterator<Item = (u32, u32)>) -> Vec<(u32, u32)> {
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for (v, n) in runs {
+        match out.last_mut() {
+            Some(last) if last.0 == v => last.1 += n,
+            _ => out.push((v, n)),
+        }
+    }
+    out
+}
+
+/// The writer thread: takes in each group's additions, encodes its columns in schema order and
+/// writes them; returns the output when the groups stop coming.
+fn write_groups(
+    out: Box<dyn Write + Send>,
+    meta: Vec<(String, String)>,
+    rx: std::sync::mpsc::Receiver<Group>,
+) -> std::io::Result<Box<dyn Write + Send>> {
+    let columns = COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let t = if k == EAR {
+                ColumnType::Bool
+            } else {
+                ColumnType::Text
+            };
+            ((*c).to_string(), t)
+        })
+        .collect();
+    let mut writer = Writer::new(out, columns, meta)?;
+    let mut mirror = Mirror::default();
+    for mut g in rx {
+        mirror.grow(&mut g);
+        let tail_runs = runs_of(g.rows_tail.iter().copied());
+        // Columns are encoded in parallel; written in schema order, so the file is the same
+        // whatever the thread count.
+        let chunks: Vec<Chunk> = (0..COLUMNS.len())
+            .into_par_iter()
+            .map(|k| mirror.chunk(k, &g.rows_scenario, &g.rows_tail, &tail_runs))
+            .collect::<std::io::Result<_>>()?;
+        writer.write_group(g.rows_tail.len() as u64, &chunks)?;
+    }
+    writer.finish()
+}
+
 impl ParquetSink {
-    fn writer(&mut self) -> Result<&mut Writer<Box<dyn Write + Send>>> {
-        if self.writer.is_none() {
+    /// The sending end of the writer thread (started on first use).
+    fn sender(&mut self) -> Result<&std::sync::mpsc::SyncSender<Group>> {
+        if self.tx.is_none() {
             let Some(target) = self.target.as_mut() else {
                 return Err(closed());
             };
             let out = std::mem::replace(&mut target.out, Box::new(std::io::sink()));
-            let columns = COLUMNS
-                .iter()
-                .enumerate()
-                .map(|(k, c)| {
-                    let t = if k == EAR {
-                        ColumnType::Bool
-                    } else {
-                        ColumnType::Text
-                    };
-                    ((*c).to_string(), t)
-                })
-                .collect();
-            self.writer = Some(Writer::new(out, columns, self.meta.clone()).map_err(io)?);
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Group>(1);
+            let meta = self.meta.clone();
+            self.worker = Some(std::thread::spawn(move || write_groups(out, meta, rx)));
+            self.tx = Some(tx);
         }
-        self.writer.as_mut().ok_or_else(closed)
+        self.tx.as_ref().ok_or_else(closed)
     }
 
-    /// Writes the pending rows as one row group.
+    /// Sends the pending rows, and what was interned since the last group, to the writer.
     fn flush(&mut self) -> Result<()> {
-        let rows = self.t.rows_tail.len();
-        if rows == 0 {
+        if self.worker.is_some() && self.tx.is_none() {
+            // The writer stopped: its error is reported by `finish`.
             return Ok(());
         }
-        let t = &self.t;
-        let chunks: Vec<Chunk> = (0..COLUMNS.len())
-            .into_par_iter()
-            .map(|k| t.chunk(k))
-            .collect::<std::io::Result<_>>()
-            .map_err(io)?;
-        self.writer()?
-            .write_group(rows as u64, &chunks)
-            .map_err(io)?;
-        self.t.rows_scenario.clear();
-        self.t.rows_tail.clear();
+        let t = &mut self.t;
+        if t.rows_tail.is_empty() {
+            return Ok(());
+        }
+        t.sent_values.resize(t.dicts.len(), 0);
+        let group = Group {
+            rows_scenario: std::mem::take(&mut t.rows_scenario),
+            rows_tail: std::mem::take(&mut t.rows_tail),
+            tails: t.tails[t.sent_tails..].to_vec(),
+            scenarios: t.scenarios[t.sent_scenarios..].to_vec(),
+            values: t
+                .dicts
+                .iter()
+                .zip(&t.sent_values)
+                .map(|(d, &n)| d.values[n..].to_vec())
+                .collect(),
+        };
+        t.sent_tails = t.tails.len();
+        t.sent_scenarios = t.scenarios.len();
+        for (n, d) in t.sent_values.iter_mut().zip(&t.dicts) {
+            *n = d.values.len();
+        }
+        if self.sender()?.send(group).is_err() {
+            // The writer stopped: its error is reported by `finish`.
+            self.tx = None;
+        }
         Ok(())
     }
 }
@@ -358,9 +436,19 @@ impl MatrixSink for ParquetSink {
 
     fn finish(mut self: Box<Self>) -> Result<()> {
         self.flush()?;
-        self.writer()?;
-        if let Some(w) = self.writer.take() {
-            let out = w.finish().map_err(io)?;
+        // An empty matrix is still a file with its schema.
+        if self.worker.is_none() {
+            self.sender()?;
+        }
+        self.tx = None;
+        if let Some(worker) = self.worker.take() {
+            let out = worker
+                .join()
+                .map_err(|_| Error::Output {
+                    format: "parquet",
+                    message: "the writer thread stopped unexpectedly".into(),
+                })?
+                .map_err(io)?;
             if let Some(t) = self.target.as_mut() {
                 t.out = out;
             }
