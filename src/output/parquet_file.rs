@@ -8,8 +8,8 @@
 //!   (runs of one value as RLE runs, everything else bit-packed in groups of eight).
 //! - A boolean column is `BOOLEAN`, `OPTIONAL`: definition levels (RLE hybrid, bit width 1,
 //!   after a 4-byte length), then the present values `PLAIN` (one bit each).
-//! - A page is Snappy-compressed when that saves at least an eighth of its size; otherwise the
-//!   column chunk is stored uncompressed. No statistics.
+//! - A column chunk is Snappy-compressed when that saves at least an eighth of its pages'
+//!   size together; otherwise it is stored uncompressed. No statistics.
 //! - The footer is the `FileMetaData` in the Thrift compact protocol.
 //!
 //! The layout follows the Apache Parquet format specification (`parquet.thrift` and
@@ -269,16 +269,22 @@ fn assemble(
     let squeeze = |enc: &mut snap::raw::Encoder, p: &[u8]| -> io::Result<Vec<u8>> {
         enc.compress_vec(p).map_err(io::Error::other)
     };
+    // One codec for the whole chunk: Snappy when it saves an eighth of both pages together.
     let small = squeeze(&mut enc, &data)?;
-    let snappy = small.len() * 8 <= data.len() * 7;
+    let small_dict = match &dict {
+        Some((page, _)) => Some(squeeze(&mut enc, page)?),
+        None => None,
+    };
+    let raw = data.len() + dict.as_ref().map_or(0, |(p, _)| p.len());
+    let packed = small.len() + small_dict.as_ref().map_or(0, Vec::len);
+    let snappy = packed * 8 <= raw * 7;
     let mut bytes = Vec::new();
     let mut uncompressed = 0u64;
     let mut has_dict = false;
     if let Some((page, n)) = dict {
-        let stored = if snappy {
-            squeeze(&mut enc, &page)?
-        } else {
-            page.clone()
+        let stored = match small_dict {
+            Some(small_dict) if snappy => small_dict,
+            _ => page.clone(),
         };
         let h = dict_page_header(page.len(), stored.len(), n)?;
         uncompressed += (h.len() + page.len()) as u64;
