@@ -148,10 +148,8 @@ fn evaluate(w: &World, input: &Path, format: OutputFormat, output: &Path, only_u
     stats.rows
 }
 
-/// One scenario under one jurisdiction with the full rule chain (US, 4A005 to China, bank).
-#[divan::bench]
-fn single_determination(b: divan::Bencher) {
-    let w = world();
+/// 4A005 to a bank in China, and the US jurisdiction.
+fn bank_in_china(w: &World) -> (wassenaar::model::Scenario, usize) {
     let rec = wassenaar::input::RawRecord {
         line: 2,
         cells: [
@@ -168,6 +166,14 @@ fn single_determination(b: divan::Bencher) {
     let s = wassenaar::input::resolve_one(w, "bench", &rec, true, &Default::default())
         .unwrap_or_else(|e| panic!("{e}"));
     let us = w.jurisdiction("US").unwrap_or_default();
+    (s, us)
+}
+
+/// One scenario under one jurisdiction with the full rule chain (US, 4A005 to China, bank).
+#[divan::bench]
+fn single_determination(b: divan::Bencher) {
+    let w = world();
+    let (s, us) = bank_in_china(w);
     b.bench(|| w.evaluate(divan::black_box(us), divan::black_box(&s)));
 }
 
@@ -176,22 +182,7 @@ fn single_determination(b: divan::Bencher) {
 #[divan::bench]
 fn single_render(b: divan::Bencher) {
     let w = world();
-    let rec = wassenaar::input::RawRecord {
-        line: 2,
-        cells: [
-            ("id", "b"),
-            ("item", "4A005"),
-            ("destination", "CN"),
-            ("end_user", "financial"),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect(),
-        extra: Vec::new(),
-    };
-    let s = wassenaar::input::resolve_one(w, "bench", &rec, true, &Default::default())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let us = w.jurisdiction("US").unwrap_or_default();
+    let (s, us) = bank_in_china(w);
     let d = w.evaluate(us, &s);
     b.bench(|| w.render(divan::black_box(&s), divan::black_box(&d)));
 }

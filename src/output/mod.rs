@@ -193,3 +193,25 @@ pub fn emit(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
         }
     }
 }
+
+/// Strings numbered in order of first use (dictionary codes of Parquet columns, the report
+/// explorer's texts).
+#[derive(Debug, Default)]
+pub(crate) struct Interner {
+    /// The strings, by code.
+    pub(crate) values: Vec<String>,
+    index: rustc_hash::FxHashMap<String, u32>,
+}
+
+impl Interner {
+    /// The code of `s`, numbered now if new.
+    pub(crate) fn code(&mut self, s: &str) -> u32 {
+        if let Some(&c) = self.index.get(s) {
+            return c;
+        }
+        let c = self.values.len() as u32;
+        self.values.push(s.to_string());
+        self.index.insert(s.to_string(), c);
+        c
+    }
+}

@@ -382,21 +382,24 @@ fn dict_page<S: AsRef<str>>(dict: &[S]) -> io::Result<Vec<u8>> {
 /// A text column chunk: `dict` holds the distinct values, `codes[row]` indexes into it (every
 /// code must be `< dict.len()`).
 pub fn text_chunk<S: AsRef<str>>(dict: &[S], codes: &[u32]) -> io::Result<Chunk> {
-    if codes.iter().any(|&c| c as usize >= dict.len()) {
-        return Err(io::Error::other("a dictionary code is out of range"));
+    text_chunk_runs(dict, &runs_of(codes.iter().copied()))
+}
+
+/// Runs `(value, length)` of equal values.
+pub(crate) fn runs_of(values: impl Iterator<Item = u32>) -> Vec<(u32, u32)> {
+    merge_runs(values.map(|v| (v, 1)))
+}
+
+/// Runs with equal neighbours joined.
+pub(crate) fn merge_runs(runs: impl Iterator<Item = (u32, u32)>) -> Vec<(u32, u32)> {
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for (v, n) in runs {
+        match out.last_mut() {
+            Some(last) if last.0 == v => last.1 += n,
+            _ => out.push((v, n)),
+        }
     }
-    let page = dict_page(dict)?;
-    let width = bit_width(dict.len().saturating_sub(1) as u32);
-    let mut data = Vec::with_capacity(codes.len() / 4 + 16);
-    data.push(width as u8);
-    hybrid(codes, width, &mut data);
-    assemble(
-        Some((page, dict.len())),
-        data,
-        pq::RLE_DICTIONARY,
-        codes.len(),
-        ColumnType::Text,
-    )
+    out
 }
 
 /// A boolean column chunk from `values` (`None` = null).

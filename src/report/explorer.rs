@@ -13,29 +13,11 @@ use std::fmt::Write;
 use serde_json::{Value, json};
 
 use crate::model::{Confidence, EndUse, EndUser, Outcome};
+use crate::output::Interner;
 use crate::report::doc::escape;
 use crate::report::grid::Grid;
 use crate::report::links;
 use crate::report::model::OUTCOMES;
-
-/// Interned strings.
-#[derive(Default)]
-struct Texts {
-    list: Vec<String>,
-    index: HashMap<String, u32>,
-}
-
-impl Texts {
-    fn id(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.index.get(s) {
-            return i;
-        }
-        let i = self.list.len() as u32;
-        self.list.push(s.to_string());
-        self.index.insert(s.to_string(), i);
-        i
-    }
-}
 
 fn outcome_code(o: Outcome) -> usize {
     OUTCOMES
@@ -89,7 +71,7 @@ fn rle(v: &[u32]) -> String {
 /// The explorer's data as JSON, safe to embed in a `<script>` element.
 pub(crate) fn data(grid: &Grid<'_>) -> String {
     let world = grid.world;
-    let mut texts = Texts::default();
+    let mut texts = Interner::default();
     // (outcome, confidence, authorisation, reasons, citations, conditions) → cell id
     let mut cells: Vec<Value> = Vec::new();
     let mut cell_ids: HashMap<(usize, usize, u32), u32> = HashMap::new();
@@ -122,16 +104,16 @@ pub(crate) fn data(grid: &Grid<'_>) -> String {
                                 let d = &grid.bulk.dets[det as usize];
                                 let parts = world.render_template(j, item, d);
                                 let reasons: Vec<u32> =
-                                    split(&parts.reasons).map(|t| texts.id(t)).collect();
+                                    split(&parts.reasons).map(|t| texts.code(t)).collect();
                                 let cites: Vec<u32> = split(&parts.citations)
-                                    .map(|t| texts.id(&links::html(t, Some(&link_regime))))
+                                    .map(|t| texts.code(&links::html(t, Some(&link_regime))))
                                     .collect();
                                 let conds: Vec<u32> =
-                                    split(&parts.conditions).map(|t| texts.id(t)).collect();
+                                    split(&parts.conditions).map(|t| texts.code(t)).collect();
                                 let auth = if parts.authorisation.is_empty() {
                                     -1
                                 } else {
-                                    i64::from(texts.id(&parts.authorisation))
+                                    i64::from(texts.code(&parts.authorisation))
                                 };
                                 let v = json!([
                                     outcome_code(d.outcome),
@@ -190,7 +172,7 @@ pub(crate) fn data(grid: &Grid<'_>) -> String {
         "juris": world.jurisdictions.iter().map(|j| j.code.clone()).collect::<Vec<_>>(),
         "groups": grid.rows.groups.iter().map(|g| g.0.clone()).collect::<Vec<_>>(),
         "rows": rows,
-        "texts": texts.list,
+        "texts": texts.values,
         "cells": cells,
         "vecs": vecs,
         "views": views,

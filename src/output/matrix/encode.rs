@@ -10,16 +10,18 @@
 use std::io::Write;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
 use crate::analysis::matrix::Cell;
 use crate::engine::COLUMNS;
 use crate::engine::bulk::Bulk;
 use crate::error::{Error, Result};
 use crate::model::{EndUse, EndUser};
+use crate::output::Interner;
 use crate::output::Target;
 use crate::output::matrix::{MatrixSink, ear};
-use crate::output::parquet_file::{Chunk, ColumnType, Writer, bool_chunk, text_chunk_runs};
+use crate::output::parquet_file::{
+    Chunk, ColumnType, Writer, bool_chunk, merge_runs, runs_of, text_chunk_runs,
+};
 
 /// Rows per row group (each group repeats the dictionaries of the values it uses).
 const ROW_GROUP_ROWS: usize = 1 << 20;
@@ -40,25 +42,6 @@ const SCENARIO_COLUMNS: [usize; 4] = [2, 4, 5, 6];
 /// The `ear_applies` column.
 const EAR: usize = 14;
 
-/// The values of one column, numbered in order of first use.
-#[derive(Default)]
-struct Dict {
-    values: Vec<String>,
-    index: FxHashMap<String, u32>,
-}
-
-impl Dict {
-    fn code(&mut self, s: &str) -> u32 {
-        if let Some(&c) = self.index.get(s) {
-            return c;
-        }
-        let c = self.values.len() as u32;
-        self.values.push(s.to_string());
-        self.index.insert(s.to_string(), c);
-        c
-    }
-}
-
 /// Matrix rows as Parquet.
 pub struct ParquetSink {
     target: Option<Target>,
@@ -75,7 +58,7 @@ pub struct ParquetSink {
 #[derive(Default)]
 struct Tables {
     /// Values by `COLUMNS` index (the scenario ids are made from `scenarios` when written).
-    dicts: Vec<Dict>,
+    dicts: Vec<Interner>,
     /// Codes of jurisdiction (by index), item (by position), destination (by place id), end
     /// user and end use (by position); outcome and confidence by determination id.
     juris: Vec<u32>,
@@ -135,7 +118,7 @@ impl ParquetSink {
             group_rows,
             ready: false,
             t: Tables {
-                dicts: COLUMNS.iter().map(|_| Dict::default()).collect(),
+                dicts: COLUMNS.iter().map(|_| Interner::default()).collect(),
                 ..Tables::default()
             },
         }
@@ -293,23 +276,6 @@ impl Mirror {
         };
         text_chunk_runs(&self.values[k], &runs)
     }
-}
-
-/// Runs of equal values.
-fn runs_of(values: impl Iterator<Item = u32>) -> Vec<(u32, u32)> {
-    merge_runs(values.map(|v| (v, 1)))
-}
-
-/// Runs with equal neighbours joined.
-fn merge_runs(runs: impl Iterator<Item = (u32, u32)>) -> Vec<(u32, u32)> {
-    let mut out: Vec<(u32, u32)> = Vec::new();
-    for (v, n) in runs {
-        match out.last_mut() {
-            Some(last) if last.0 == v => last.1 += n,
-            _ => out.push((v, n)),
-        }
-    }
-    out
 }
 
 /// The writer thread: takes in each group's additions, encodes its columns in schema order and
