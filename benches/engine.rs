@@ -239,8 +239,8 @@ fn matrix_to_parquet(b: divan::Bencher, w: &World, file: &str) {
                 let mut at = 0;
                 while at < total {
                     let end = (at + CHUNK_ROWS).min(total);
-                    let cells = spec.chunk(&bulk, at, end);
-                    sink.write(&bulk, &cells).unwrap_or_else(|e| panic!("{e}"));
+                    sink.write_rows(&bulk, &spec, at, end)
+                        .unwrap_or_else(|e| panic!("{e}"));
                     at = end;
                 }
                 sink.finish().unwrap_or_else(|e| panic!("{e}"));

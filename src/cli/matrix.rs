@@ -78,8 +78,7 @@ pub fn run(source: Source, args: Args) -> Result<()> {
         let mut done = 0;
         while done < total {
             let end = (done + CHUNK_ROWS).min(total);
-            let cells = spec.chunk(&bulk, done, end);
-            sink.write(&bulk, &cells)?;
+            sink.write_rows(&bulk, &spec, done, end)?;
             done = end;
             if let Some(b) = &bar {
                 b.set_position(done);

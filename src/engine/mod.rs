@@ -14,4 +14,4 @@ pub use compile::{
     FactKind, ItemMatcher, Jurisdiction, Plan, Regime, World, datasets_date,
 };
 pub use evaluate::{Determination, NO_ENTRY, Reach, ReachStep, Step};
-pub use render::{COLUMNS, Parts, Rendered, ear_text};
+pub use render::{COLUMNS, DestUse, Parts, Rendered, ear_text};

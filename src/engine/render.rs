@@ -141,6 +141,18 @@ pub struct Parts {
     pub citations: String,
 }
 
+/// How the destination enters a rendering made for every destination
+/// ([`World::render_any_dest`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DestUse {
+    /// Not at all.
+    None,
+    /// Exactly where the texts say `{dest}`.
+    Placeholders,
+    /// Where the texts say `{dest}`, and the data says `{dest}` too.
+    Ambiguous,
+}
+
 /// What a step's text is about: who exports, what item, where, which list.
 struct Subject<'a> {
     exporter: &'a str,
@@ -148,6 +160,8 @@ struct Subject<'a> {
     /// `None` keeps the `{dest}` placeholder (texts shared by many destinations).
     dest: Option<u16>,
     regime: Option<usize>,
+    /// How many `{dest}` placeholders were kept (with `dest` `None`).
+    kept: std::cell::Cell<usize>,
 }
 
 /// A placeholder of a fact's text.
@@ -274,7 +288,10 @@ impl World {
             match (v, regime) {
                 (Var::Dest, _) => match sub.dest {
                     Some(d) => push_clean(out, self.places().code(d)),
-                    None => out.push_str("{dest}"),
+                    None => {
+                        sub.kept.set(sub.kept.get() + 1);
+                        out.push_str("{dest}")
+                    }
                 },
                 (Var::Exporter, _) => push_clean(out, sub.exporter),
                 (Var::Item, _) => push_clean(out, item_code),
@@ -365,7 +382,48 @@ impl World {
         self.parts_for(j, item, None, d)
     }
 
+    /// A rendering of `d` for every destination at once: [`World::render_template`]'s parts,
+    /// and how the destination enters them: [`DestUse::None`] (the parts are those of every
+    /// destination), [`DestUse::Placeholders`] (each `{dest}` in `conditions` and `reasons`
+    /// stands for the destination, so [`World::fill_dest`] gives [`World::render_parts`]'s
+    /// texts), or [`DestUse::Ambiguous`] (some `{dest}` came from the data itself: render per
+    /// destination).
+    pub fn render_any_dest(&self, j: usize, item: u32, d: &Determination) -> (Parts, DestUse) {
+        let (parts, kept) = self.parts_counted(j, item, None, d);
+        let found =
+            parts.conditions.matches("{dest}").count() + parts.reasons.matches("{dest}").count();
+        let used = if kept == 0 {
+            DestUse::None
+        } else if found == kept {
+            DestUse::Placeholders
+        } else {
+            DestUse::Ambiguous
+        };
+        (parts, used)
+    }
+
+    /// `template` (a text of [`World::render_any_dest`] with [`DestUse::Placeholders`]) with
+    /// `dest` written where it says `{dest}`, as [`World::render_parts`] writes it.
+    pub fn fill_dest(&self, template: &str, dest: u16) -> String {
+        if !template.contains("{dest}") {
+            return template.to_string();
+        }
+        let mut code = String::new();
+        push_clean(&mut code, self.places().code(dest));
+        template.replace("{dest}", &code)
+    }
+
     fn parts_for(&self, j: usize, item: u32, dest: Option<u16>, d: &Determination) -> Parts {
+        self.parts_counted(j, item, dest, d).0
+    }
+
+    fn parts_counted(
+        &self,
+        j: usize,
+        item: u32,
+        dest: Option<u16>,
+        d: &Determination,
+    ) -> (Parts, usize) {
         let (code, regime) = match self.jurisdictions.get(j) {
             Some(jur) => (jur.code.as_str(), Some(jur.regime)),
             None => (
@@ -378,8 +436,9 @@ impl World {
             item,
             dest,
             regime,
+            kept: std::cell::Cell::new(0),
         };
-        Parts {
+        let parts = Parts {
             local_entry: match regime {
                 Some(r) => d
                     .entries
@@ -397,7 +456,8 @@ impl World {
             conditions: self.join_steps(&sub, &d.conditions),
             reasons: self.join_steps(&sub, &d.reasons),
             citations: self.citations(d),
-        }
+        };
+        (parts, sub.kept.get())
     }
 
     /// The `screening` cell: `LIST: NAME (notice)` per hit, `possible …` for near matches.

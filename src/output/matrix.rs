@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::Path;
 use std::rc::Rc;
 
-use crate::analysis::matrix::Cell;
+use crate::analysis::matrix::{Cell, MatrixSpec};
 use crate::engine::bulk::Bulk;
 use crate::engine::{COLUMNS, Parts};
 use crate::error::{Error, Result};
@@ -27,6 +27,18 @@ type Key = (u32, u16, u16, u16);
 pub trait MatrixSink {
     /// Writes a chunk of cells.
     fn write(&mut self, bulk: &Bulk<'_>, cells: &[Cell]) -> Result<()>;
+    /// Writes rows `[start, end)` of `spec`, in order. By default the rows are computed as
+    /// cells and passed to [`MatrixSink::write`]; a sink may read the tables itself instead.
+    fn write_rows(
+        &mut self,
+        bulk: &Bulk<'_>,
+        spec: &MatrixSpec,
+        start: u64,
+        end: u64,
+    ) -> Result<()> {
+        let cells = spec.chunk(bulk, start, end);
+        self.write(bulk, &cells)
+    }
     /// Finishes the output.
     fn finish(self: Box<Self>) -> Result<()>;
 }

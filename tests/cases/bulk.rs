@@ -399,3 +399,91 @@ fn empty_matrix_parquet_has_the_schema() {
     assert_eq!(df.height(), 0);
     assert_eq!(df.width(), wassenaar::engine::COLUMNS.len());
 }
+
+/// The Parquet matrix sink writes the same bytes whether it is given computed cells
+/// (`MatrixSink::write`) or reads the rows from the tables itself (`write_rows`), whatever
+/// the chunk boundaries (here cutting scenarios and destinations mid-way), and its texts are
+/// those of the CSV sink (destination written into the shared renderings).
+#[test]
+fn matrix_parquet_from_cells_and_from_tables_is_the_same_file() {
+    let w = world();
+    let d = dims(
+        "4A005,5A001.j,4E001.c,5A002,5D002",
+        "US,DE,FR,CN,IL,IR,RU,UA-43,GB,JP,IN,BR,CH,KP,CU,SY",
+    );
+    let items = d.items(w).expect("items");
+    let spec = d.spec(w).expect("spec");
+    let bulk = Bulk::new(w, &items, Transaction::Export);
+    let total = spec.rows(items.len());
+    assert!(total > 10_000, "{total} rows");
+    let dir = tempfile::tempdir().expect("tmp");
+    let prov = wassenaar::output::provenance::Provenance::of(w, "test");
+    let write = |name: &str, cells: bool, step: u64| {
+        let path = dir.path().join(name);
+        let mut sink = wassenaar::output::matrix::open(
+            wassenaar::output::OutputFormat::Parquet,
+            Some(&path),
+            &prov,
+        )
+        .expect("sink");
+        let mut at = 0;
+        while at < total {
+            let end = (at + step).min(total);
+            if cells {
+                sink.write(&bulk, &spec.chunk(&bulk, at, end))
+                    .expect("write");
+            } else {
+                sink.write_rows(&bulk, &spec, at, end).expect("write_rows");
+            }
+            at = end;
+        }
+        sink.finish().expect("finish");
+        std::fs::read(&path).expect("read")
+    };
+    let from_cells = write("cells.parquet", true, 4096);
+    for step in [1_001, 42 * 7, total] {
+        assert!(
+            write(&format!("rows{step}.parquet"), false, step) == from_cells,
+            "chunks of {step} rows"
+        );
+    }
+}
+
+/// A rule chain rendered once for every destination (`render_any_dest`), with the destination
+/// written in (`fill_dest`), is the rendering for that destination, for every determination of
+/// every jurisdiction over these items and destinations.
+#[test]
+fn renderings_for_every_destination_fill_in_to_the_destination_s_own() {
+    use wassenaar::engine::DestUse;
+    let w = world();
+    let d = dims(
+        "4A005,5A001.j,4E001.c,5A002,5D002,5A004.b",
+        "US,DE,FR,CN,IL,IR,RU,UA-43,GB,JP,IN,BR,CH,KP,CU,SY",
+    );
+    let items = d.items(w).expect("items");
+    let spec = d.spec(w).expect("spec");
+    let bulk = Bulk::new(w, &items, Transaction::Export);
+    let mut seen = std::collections::HashSet::new();
+    let mut filled = 0;
+    for n in 0..spec.rows(items.len()) {
+        let c = spec.cell(&bulk, n);
+        if !seen.insert((c.jurisdiction, c.item, c.dest, c.det)) {
+            continue;
+        }
+        let det = &bulk.dets[c.det as usize];
+        let own = w.render_parts(c.jurisdiction, items[c.item], c.dest, det);
+        let (shared, used) = w.render_any_dest(c.jurisdiction, items[c.item], det);
+        match used {
+            DestUse::None => assert_eq!(shared, own),
+            DestUse::Placeholders => {
+                filled += 1;
+                assert_eq!(w.fill_dest(&shared.reasons, c.dest), own.reasons);
+                assert_eq!(w.fill_dest(&shared.conditions, c.dest), own.conditions);
+                assert_eq!(shared.citations, own.citations);
+                assert_eq!(shared.local_entry, own.local_entry);
+            }
+            DestUse::Ambiguous => {}
+        }
+    }
+    assert!(filled > 0, "some texts name the destination");
+}

@@ -1,8 +1,10 @@
 //! `matrix` to Parquet through our own writer ([`crate::output::parquet_file`]): no string
-//! per cell. Filling a row group costs two integers a row: the scenario's number (items,
-//! destination, end user, end use) and the number of its "tail" (jurisdiction, local entry,
-//! outcome … confidence, `ear_applies`, interned once per jurisdiction, item, destination and
-//! determination). At each row group the columns are gathered from those two tables, their
+//! per cell. Filling a row group costs two integers a row, read straight from the bulk tables
+//! (no cells are materialised): the scenario's number (items, destination, end user, end use)
+//! and the number of its "tail" (jurisdiction, local entry, outcome … confidence,
+//! `ear_applies`, interned once per jurisdiction, item, destination and determination). The
+//! rule chain behind a tail is rendered once per jurisdiction, item and determination for
+//! every destination, the destination written in where the texts name it. At each row group the columns are gathered from those two tables, their
 //! codes renumbered to the values the group uses, and encoded (dictionary page, RLE/bit-packed
 //! indices) column by column in parallel on the command's threads; the chunks are then written
 //! in schema order, so the file is the same whatever the thread count.
@@ -11,9 +13,9 @@ use std::io::Write;
 
 use rayon::prelude::*;
 
-use crate::analysis::matrix::Cell;
-use crate::engine::COLUMNS;
+use crate::analysis::matrix::{Cell, MatrixSpec};
 use crate::engine::bulk::Bulk;
+use crate::engine::{COLUMNS, DestUse};
 use crate::error::{Error, Result};
 use crate::model::{EndUse, EndUser};
 use crate::output::Interner;
@@ -72,6 +74,8 @@ struct Tables {
     scenarios: Vec<[u32; 4]>,
     /// Per (jurisdiction, item, destination): (determination, tail number) pairs seen there.
     tail_of: Vec<Vec<(u32, u32)>>,
+    /// Per (jurisdiction, item): the determinations seen there, rendered for every destination.
+    shapes_of: Vec<Vec<Shape>>,
     tails: Vec<Tail>,
     /// The pending row group: scenario and tail number per row.
     rows_scenario: Vec<u32>,
@@ -80,6 +84,18 @@ struct Tables {
     sent_tails: usize,
     sent_scenarios: usize,
     sent_values: Vec<usize>,
+}
+
+/// A determination of one (jurisdiction, item) rendered for every destination.
+struct Shape {
+    det: u32,
+    used: DestUse,
+    /// The tail's codes; conditions and reasons are `NONE` where the destination enters them.
+    codes: Tail,
+    /// The tail every destination shares ([`DestUse::None`]).
+    shared: u32,
+    /// Conditions and reasons with `{dest}` kept (where the destination enters them).
+    texts: Option<(String, String)>,
 }
 
 /// What the writer thread needs for one row group: the rows, and what was interned since the
@@ -164,39 +180,100 @@ impl Tables {
             empty.code("");
         }
         self.tail_of = vec![Vec::new(); w.jurisdictions.len() * bulk.items.len() * places];
+        self.shapes_of = (0..w.jurisdictions.len() * bulk.items.len())
+            .map(|_| Vec::new())
+            .collect();
         self.scenario_of =
             vec![NONE; bulk.items.len() * places * EndUser::VALUES.len() * EndUse::VALUES.len()];
     }
 
-    /// The tail of `c`, interned on first sight.
+    /// The tail of `c`, interned on first sight. The rule chain is rendered once per
+    /// (jurisdiction, item, determination) for every destination: where the destination does
+    /// not enter it, every destination shares one tail; where it enters through `{dest}`
+    /// alone, the destination is written in; otherwise the cell is rendered on its own.
     fn tail(&mut self, bulk: &Bulk<'_>, c: &Cell) -> u32 {
         let places = bulk.world.places().len();
-        let slot = (c.jurisdiction * bulk.items.len() + c.item) * places + c.dest as usize;
+        let key = c.jurisdiction * bulk.items.len() + c.item;
+        let slot = key * places + c.dest as usize;
         if let Some(&(_, t)) = self.tail_of[slot].iter().find(|(d, _)| *d == c.det) {
             return t;
         }
+        let at = match self.shapes_of[key].iter().position(|s| s.det == c.det) {
+            Some(at) => at,
+            None => {
+                let shape = self.shape(bulk, c);
+                self.shapes_of[key].push(shape);
+                self.shapes_of[key].len() - 1
+            }
+        };
+        let shape = &self.shapes_of[key][at];
+        let t = match &shape.texts {
+            None => shape.shared,
+            Some((conditions, reasons)) => {
+                let w = bulk.world;
+                let (conditions, reasons) = if shape.used == DestUse::Placeholders {
+                    (
+                        w.fill_dest(conditions, c.dest),
+                        w.fill_dest(reasons, c.dest),
+                    )
+                } else {
+                    let d = &bulk.dets[c.det as usize];
+                    let p = w.render_parts(c.jurisdiction, bulk.items[c.item], c.dest, d);
+                    (p.conditions, p.reasons)
+                };
+                let mut tail = shape.codes;
+                tail[5] = self.dicts[10].code(&conditions);
+                tail[6] = self.dicts[11].code(&reasons);
+                let t = self.tails.len() as u32;
+                self.tails.push(tail);
+                t
+            }
+        };
+        self.tail_of[slot].push((c.det, t));
+        t
+    }
+
+    /// The rendering of `c`'s determination for every destination.
+    fn shape(&mut self, bulk: &Bulk<'_>, c: &Cell) -> Shape {
         let d = &bulk.dets[c.det as usize];
-        let p = bulk
+        let (p, used) = bulk
             .world
-            .render_parts(c.jurisdiction, bulk.items[c.item], c.dest, d);
+            .render_any_dest(c.jurisdiction, bulk.items[c.item], d);
         let (outcome, confidence) = self.det_codes[c.det as usize];
         let dicts = &mut self.dicts;
-        let tail: Tail = [
+        let mut codes: Tail = [
             self.juris[c.jurisdiction],
             dicts[3].code(&p.local_entry),
             outcome,
             dicts[8].code(&p.authorisation),
             dicts[9].code(&p.licence_policy),
-            dicts[10].code(&p.conditions),
-            dicts[11].code(&p.reasons),
+            NONE,
+            NONE,
             dicts[12].code(&p.citations),
             confidence,
             u32::from(!ear(bulk, c).is_empty()),
         ];
-        let t = self.tails.len() as u32;
-        self.tails.push(tail);
-        self.tail_of[slot].push((c.det, t));
-        t
+        if used == DestUse::None {
+            codes[5] = dicts[10].code(&p.conditions);
+            codes[6] = dicts[11].code(&p.reasons);
+            let shared = self.tails.len() as u32;
+            self.tails.push(codes);
+            Shape {
+                det: c.det,
+                used,
+                codes,
+                shared,
+                texts: None,
+            }
+        } else {
+            Shape {
+                det: c.det,
+                used,
+                codes,
+                shared: NONE,
+                texts: Some((p.conditions, p.reasons)),
+            }
+        }
     }
 
     fn fill(&mut self, bulk: &Bulk<'_>, cells: &[Cell]) {
@@ -222,6 +299,96 @@ impl Tables {
     }
 }
 
+impl Tables {
+    /// Rows `[start, end)` of `spec`, read from the tables in order without materialising
+    /// cells: the same rows as [`Tables::fill`] of `spec.chunk(bulk, start, end)`. Row `n` is
+    /// decoded once and then counted on (jurisdiction fastest), and each jurisdiction keeps
+    /// its last (determination, tail) pair, which repeats along a destination.
+    fn fill_range(&mut self, bulk: &Bulk<'_>, spec: &MatrixSpec, start: u64, end: u64) {
+        let (nj, ne, nu, nd) = (
+            spec.jurisdictions.len(),
+            spec.end_uses.len(),
+            spec.end_users.len(),
+            spec.destinations.len(),
+        );
+        if start >= end || nj == 0 || ne == 0 || nu == 0 || nd == 0 {
+            return;
+        }
+        let places = bulk.world.places().len();
+        let (n_users, n_uses) = (EndUser::VALUES.len(), EndUse::VALUES.len());
+        let mut j = (start % nj as u64) as usize;
+        let rest = start / nj as u64;
+        let mut e = (rest % ne as u64) as usize;
+        let rest = rest / ne as u64;
+        let mut u = (rest % nu as u64) as usize;
+        let rest = rest / nu as u64;
+        let mut d = (rest % nd as u64) as usize;
+        let mut i = (rest / nd as u64) as usize;
+        // Per jurisdiction position: the last (determination, tail) seen at this item and
+        // destination.
+        let mut last: Vec<(u32, u32)> = vec![(NONE, NONE); nj];
+        let mut s = NONE;
+        for _ in start..end {
+            let dest = spec.destinations[d];
+            let (user, usage) = (spec.end_users[u], spec.end_uses[e]);
+            if s == NONE {
+                let at = ((i * places + dest as usize) * n_users + user) * n_uses + usage;
+                s = self.scenario_of[at];
+                if s == NONE {
+                    s = self.scenarios.len() as u32;
+                    self.scenarios.push([
+                        self.items[i],
+                        self.dests[dest as usize],
+                        self.users[user],
+                        self.uses[usage],
+                    ]);
+                    self.scenario_of[at] = s;
+                }
+            }
+            let jurisdiction = spec.jurisdictions[j];
+            let det = bulk.get(jurisdiction, i, dest, user, usage);
+            let t = match last[j] {
+                (known, t) if known == det => t,
+                _ => {
+                    let c = Cell {
+                        item: i,
+                        dest,
+                        user,
+                        usage,
+                        jurisdiction,
+                        det,
+                    };
+                    let t = self.tail(bulk, &c);
+                    last[j] = (det, t);
+                    t
+                }
+            };
+            self.rows_scenario.push(s);
+            self.rows_tail.push(t);
+            // Count on: jurisdiction, end use, end user, destination, item.
+            j += 1;
+            if j == nj {
+                j = 0;
+                s = NONE;
+                e += 1;
+                if e == ne {
+                    e = 0;
+                    u += 1;
+                    if u == nu {
+                        u = 0;
+                        d += 1;
+                        last.fill((NONE, NONE));
+                        if d == nd {
+                            d = 0;
+                            i += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 impl Mirror {
     /// Takes in what `g` adds to the tables.
     fn grow(&mut self, g: &mut Group) {
@@ -242,8 +409,8 @@ impl Mirror {
         }
     }
 
-    /// Column `k` of a group as a chunk. Codes are the run's codes (each group's dictionary
-    /// holds every value interned so far); columns that follow the tail are encoded from the
+    /// Column `k` of a group as a chunk, with a dictionary of the values the group uses
+    /// ([`compact`]); columns that follow the tail are encoded from the
     /// group's runs of equal tails, so a run of rows costs one step, not one per row.
     fn chunk(
         &self,
@@ -260,10 +427,11 @@ impl Mirror {
             return bool_chunk(&flags);
         }
         if k == 0 {
-            let runs = runs_of(rows_scenario.iter().copied());
-            return text_chunk_runs(&self.ids, &runs);
+            let mut runs = runs_of(rows_scenario.iter().copied());
+            let dict = compact(&self.ids, &mut runs);
+            return text_chunk_runs(&dict, &runs);
         }
-        let runs = if let Some(p) = SCENARIO_COLUMNS.iter().position(|&c| c == k) {
+        let mut runs = if let Some(p) = SCENARIO_COLUMNS.iter().position(|&c| c == k) {
             runs_of(rows_scenario.iter().map(|&s| self.scenarios[s as usize][p]))
         } else if let Some(p) = TAIL_COLUMNS.iter().position(|&c| c == k) {
             merge_runs(
@@ -274,8 +442,29 @@ impl Mirror {
         } else {
             vec![(0, rows_tail.len() as u32)]
         };
-        text_chunk_runs(&self.values[k], &runs)
+        let dict = compact(&self.values[k], &mut runs);
+        text_chunk_runs(&dict, &runs)
     }
+}
+
+/// The group's own dictionary: the values its runs use, in order of first use, with the runs'
+/// codes renumbered into it. (A dictionary of every value so far would repeat megabytes of
+/// rule chains in every row group.)
+fn compact<'v>(values: &'v [String], runs: &mut [(u32, u32)]) -> Vec<&'v str> {
+    let mut new_of = vec![NONE; values.len()];
+    let mut dict = Vec::new();
+    for run in runs.iter_mut() {
+        let Some(slot) = new_of.get_mut(run.0 as usize) else {
+            // Out of range: left for the chunk encoder to report.
+            continue;
+        };
+        if *slot == NONE {
+            *slot = dict.len() as u32;
+            dict.push(values[run.0 as usize].as_str());
+        }
+        run.0 = *slot;
+    }
+    dict
 }
 
 /// The writer thread: takes in each group's additions, encodes its columns in schema order and
@@ -396,6 +585,33 @@ impl MatrixSink for ParquetSink {
                 self.flush()?;
             }
             rest = later;
+        }
+        Ok(())
+    }
+
+    fn write_rows(
+        &mut self,
+        bulk: &Bulk<'_>,
+        spec: &MatrixSpec,
+        start: u64,
+        end: u64,
+    ) -> Result<()> {
+        if !self.ready {
+            self.t.prepare(bulk);
+            self.ready = true;
+        }
+        let mut at = start;
+        while at < end {
+            let room = (self.group_rows - self.t.rows_tail.len()) as u64;
+            let to = (at + room).min(end);
+            let n = (to - at) as usize;
+            self.t.rows_scenario.reserve(n);
+            self.t.rows_tail.reserve(n);
+            self.t.fill_range(bulk, spec, at, to);
+            if self.t.rows_tail.len() >= self.group_rows {
+                self.flush()?;
+            }
+            at = to;
         }
         Ok(())
     }
