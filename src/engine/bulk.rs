@@ -127,6 +127,28 @@ pub struct Bulk<'w> {
     pub transaction: Transaction,
 }
 
+/// One (jurisdiction, item, destination) of the tables ([`Bulk::line`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Line<'b> {
+    fixed: Option<u32>,
+    cells: &'b [u32],
+    user: &'b [u16],
+    usage: &'b [u16],
+    uses: usize,
+}
+
+impl Line<'_> {
+    /// The determination id for end user `user` and end use `usage` (`EndUser::VALUES` /
+    /// `EndUse::VALUES` indices): the same as [`Bulk::get`].
+    #[inline]
+    pub fn get(&self, user: usize, usage: usize) -> u32 {
+        match self.fixed {
+            Some(d) => d,
+            None => self.cells[self.user[user] as usize * self.uses + self.usage[usage] as usize],
+        }
+    }
+}
+
 impl<'w> Bulk<'w> {
     /// Evaluates every class cell of every (regime, item) once.
     pub fn new(world: &'w World, items: &[ItemId], transaction: Transaction) -> Bulk<'w> {
@@ -205,6 +227,32 @@ impl<'w> Bulk<'w> {
             * c.usage.reps.len()
             + c.usage.of[usage] as usize;
         self.cubes[jur.regime][item][cell]
+    }
+
+    /// The determinations of jurisdiction `j`, `items[item]` and one destination, by end user
+    /// and end use: [`Bulk::get`] with what they share looked up once.
+    pub fn line(&self, j: usize, item: usize, dest: PlaceId) -> Line<'_> {
+        let jur = &self.world.jurisdictions[j];
+        let c = &self.classes[jur.regime];
+        if jur.home.contains(dest) {
+            return Line {
+                fixed: Some(self.not_applicable[jur.regime]),
+                cells: &[],
+                user: &c.user.of,
+                usage: &c.usage.of,
+                uses: 0,
+            };
+        }
+        let uses = c.usage.reps.len();
+        let width = c.user.reps.len() * uses;
+        let from = c.dest.of[dest as usize] as usize * width;
+        Line {
+            fixed: None,
+            cells: &self.cubes[jur.regime][item][from..from + width],
+            user: &c.user.of,
+            usage: &c.usage.of,
+            uses,
+        }
     }
 
     /// The outcome of determination `det`.

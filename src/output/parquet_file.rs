@@ -230,14 +230,24 @@ pub(crate) fn hybrid(values: &[u32], width: u32, out: &mut Vec<u8>) {
     packed_run(&values[packed_from..], width, out);
 }
 
+/// Values [`hybrid_runs`] holds back at most before packing them.
+const PENDING_MAX: usize = 4096;
+
 /// Appends the RLE/bit-packed hybrid encoding of the values given as runs `(value, length)`:
 /// the same encoding as [`hybrid`] of the expanded values, without expanding long runs. A run
 /// of eight or more becomes an RLE run once the bit-packed values before it fill whole groups
 /// of eight (the first values of the run complete the group).
 pub(crate) fn hybrid_runs(runs: &[(u32, u32)], width: u32, out: &mut Vec<u8>) {
     let value_bytes = width.div_ceil(8) as usize;
-    let mut pending: Vec<u32> = Vec::new();
+    let mut pending: Vec<u32> = Vec::with_capacity(PENDING_MAX + 64);
     for &(v, n) in runs {
+        if pending.len() >= PENDING_MAX {
+            // A long stretch without repeats: packed in runs of whole groups of eight as it
+            // comes, so the buffer stays small.
+            let whole = pending.len() / 8 * 8;
+            packed_run(&pending[..whole], width, out);
+            pending.drain(..whole);
+        }
         let mut n = n as usize;
         if n >= 8 {
             let take = ((8 - pending.len() % 8) % 8).min(n);
@@ -393,13 +403,19 @@ pub(crate) fn runs_of(values: impl Iterator<Item = u32>) -> Vec<(u32, u32)> {
 /// Runs with equal neighbours joined.
 pub(crate) fn merge_runs(runs: impl Iterator<Item = (u32, u32)>) -> Vec<(u32, u32)> {
     let mut out: Vec<(u32, u32)> = Vec::new();
+    merge_runs_into(runs, &mut out);
+    out
+}
+
+/// [`merge_runs`] into `out` (cleared first), so a buffer can serve many columns.
+pub(crate) fn merge_runs_into(runs: impl Iterator<Item = (u32, u32)>, out: &mut Vec<(u32, u32)>) {
+    out.clear();
     for (v, n) in runs {
         match out.last_mut() {
             Some(last) if last.0 == v => last.1 += n,
             _ => out.push((v, n)),
         }
     }
-    out
 }
 
 /// A boolean column chunk from `values` (`None` = null).
@@ -712,6 +728,17 @@ mod tests {
             hybrid_runs(&runs, 3, &mut a);
             assert_eq!(decode(&a, 3, values.len()), values, "{runs:?}");
         }
+        // Long stretches without repeats (packed in pieces), between and around long runs.
+        let mut runs: Vec<(u32, u32)> = (0..10_001).map(|i| (i % 7, 1)).collect();
+        runs.push((3, 50));
+        runs.extend((0..5_003).map(|i| (i % 5, 1 + i % 2)));
+        let values: Vec<u32> = runs
+            .iter()
+            .flat_map(|&(v, n)| std::iter::repeat_n(v, n as usize))
+            .collect();
+        let mut a = Vec::new();
+        hybrid_runs(&runs, 3, &mut a);
+        assert_eq!(decode(&a, 3, values.len()), values);
     }
 
     #[test]

@@ -416,6 +416,11 @@ fn matrix_parquet_from_cells_and_from_tables_is_the_same_file() {
     let bulk = Bulk::new(w, &items, Transaction::Export);
     let total = spec.rows(items.len());
     assert!(total > 10_000, "{total} rows");
+    for n in 0..total {
+        let c = spec.cell(&bulk, n);
+        let line = bulk.line(c.jurisdiction, c.item, c.dest);
+        assert_eq!(line.get(c.user, c.usage), c.det, "row {n}");
+    }
     let dir = tempfile::tempdir().expect("tmp");
     let prov = wassenaar::output::provenance::Provenance::of(w, "test");
     let write = |name: &str, cells: bool, step: u64| {

@@ -22,7 +22,7 @@ use crate::output::Interner;
 use crate::output::Target;
 use crate::output::matrix::{MatrixSink, ear};
 use crate::output::parquet_file::{
-    Chunk, ColumnType, Writer, bool_chunk, merge_runs, runs_of, text_chunk_runs,
+    Chunk, ColumnType, Writer, bool_chunk, merge_runs_into, runs_of, text_chunk_runs,
 };
 
 /// Rows per row group (each group repeats the dictionaries of the values it uses).
@@ -49,6 +49,8 @@ pub struct ParquetSink {
     target: Option<Target>,
     /// Row groups go to a writer thread, which encodes one while the next is computed.
     tx: Option<std::sync::mpsc::SyncSender<Group>>,
+    /// Row buffers the writer is done with, back for the next group (no fresh pages).
+    spent: Option<std::sync::mpsc::Receiver<Rows>>,
     worker: Option<std::thread::JoinHandle<std::io::Result<Box<dyn Write + Send>>>>,
     meta: Vec<(String, String)>,
     group_rows: usize,
@@ -108,6 +110,9 @@ struct Group {
     values: Vec<Vec<String>>,
 }
 
+/// A group's row buffers (scenario and tail numbers).
+type Rows = (Vec<u32>, Vec<u32>);
+
 /// The writer thread's copy of the interned tables, grown group by group.
 #[derive(Default)]
 struct Mirror {
@@ -129,6 +134,7 @@ impl ParquetSink {
         ParquetSink {
             target: Some(target),
             tx: None,
+            spent: None,
             worker: None,
             meta,
             group_rows,
@@ -327,6 +333,14 @@ impl Tables {
         // Per jurisdiction position: the last (determination, tail) seen at this item and
         // destination.
         let mut last: Vec<(u32, u32)> = vec![(NONE, NONE); nj];
+        let line_of = |i: usize, d: usize| -> Vec<crate::engine::bulk::Line<'_>> {
+            let dest = spec.destinations[d];
+            spec.jurisdictions
+                .iter()
+                .map(|&j| bulk.line(j, i, dest))
+                .collect()
+        };
+        let mut lines = line_of(i, d);
         let mut s = NONE;
         for _ in start..end {
             let dest = spec.destinations[d];
@@ -346,7 +360,7 @@ impl Tables {
                 }
             }
             let jurisdiction = spec.jurisdictions[j];
-            let det = bulk.get(jurisdiction, i, dest, user, usage);
+            let det = lines[j].get(user, usage);
             let t = match last[j] {
                 (known, t) if known == det => t,
                 _ => {
@@ -381,6 +395,9 @@ impl Tables {
                         if d == nd {
                             d = 0;
                             i += 1;
+                        }
+                        if i < bulk.items.len() {
+                            lines = line_of(i, d);
                         }
                     }
                 }
@@ -431,19 +448,31 @@ impl Mirror {
             let dict = compact(&self.ids, &mut runs);
             return text_chunk_runs(&dict, &runs);
         }
-        let mut runs = if let Some(p) = SCENARIO_COLUMNS.iter().position(|&c| c == k) {
-            runs_of(rows_scenario.iter().map(|&s| self.scenarios[s as usize][p]))
-        } else if let Some(p) = TAIL_COLUMNS.iter().position(|&c| c == k) {
-            merge_runs(
-                tail_runs
-                    .iter()
-                    .map(|&(t, n)| (self.tails[t as usize][p], n)),
-            )
-        } else {
-            vec![(0, rows_tail.len() as u32)]
-        };
-        let dict = compact(&self.values[k], &mut runs);
-        text_chunk_runs(&dict, &runs)
+        // One runs buffer per thread, kept from group to group.
+        thread_local!(static RUNS: std::cell::RefCell<Vec<(u32, u32)>> =
+            const { std::cell::RefCell::new(Vec::new()) });
+        RUNS.with_borrow_mut(|runs| {
+            if let Some(p) = SCENARIO_COLUMNS.iter().position(|&c| c == k) {
+                merge_runs_into(
+                    rows_scenario
+                        .iter()
+                        .map(|&s| (self.scenarios[s as usize][p], 1)),
+                    runs,
+                );
+            } else if let Some(p) = TAIL_COLUMNS.iter().position(|&c| c == k) {
+                merge_runs_into(
+                    tail_runs
+                        .iter()
+                        .map(|&(t, n)| (self.tails[t as usize][p], n)),
+                    runs,
+                );
+            } else {
+                runs.clear();
+                runs.push((0, rows_tail.len() as u32));
+            }
+            let dict = compact(&self.values[k], runs);
+            text_chunk_runs(&dict, runs)
+        })
     }
 }
 
@@ -473,6 +502,7 @@ fn write_groups(
     out: Box<dyn Write + Send>,
     meta: Vec<(String, String)>,
     rx: std::sync::mpsc::Receiver<Group>,
+    spent: std::sync::mpsc::Sender<Rows>,
 ) -> std::io::Result<Box<dyn Write + Send>> {
     let columns = COLUMNS
         .iter()
@@ -488,9 +518,10 @@ fn write_groups(
         .collect();
     let mut writer = Writer::new(out, columns, meta)?;
     let mut mirror = Mirror::default();
+    let mut tail_runs = Vec::new();
     for mut g in rx {
         mirror.grow(&mut g);
-        let tail_runs = runs_of(g.rows_tail.iter().copied());
+        merge_runs_into(g.rows_tail.iter().map(|&t| (t, 1)), &mut tail_runs);
         // Columns are encoded in parallel; written in schema order, so the file is the same
         // whatever the thread count.
         let chunks: Vec<Chunk> = (0..COLUMNS.len())
@@ -498,6 +529,8 @@ fn write_groups(
             .map(|k| mirror.chunk(k, &g.rows_scenario, &g.rows_tail, &tail_runs))
             .collect::<std::io::Result<_>>()?;
         writer.write_group(g.rows_tail.len() as u64, &chunks)?;
+        // The filler may have stopped taking them back: then they are dropped.
+        let _ = spent.send((g.rows_scenario, g.rows_tail));
     }
     writer.finish()
 }
@@ -512,7 +545,11 @@ impl ParquetSink {
             let out = std::mem::replace(&mut target.out, Box::new(std::io::sink()));
             let (tx, rx) = std::sync::mpsc::sync_channel::<Group>(1);
             let meta = self.meta.clone();
-            self.worker = Some(std::thread::spawn(move || write_groups(out, meta, rx)));
+            let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Rows>();
+            self.worker = Some(std::thread::spawn(move || {
+                write_groups(out, meta, rx, spent_tx)
+            }));
+            self.spent = Some(spent_rx);
             self.tx = Some(tx);
         }
         self.tx.as_ref().ok_or_else(closed)
@@ -545,6 +582,12 @@ impl ParquetSink {
         t.sent_scenarios = t.scenarios.len();
         for (n, d) in t.sent_values.iter_mut().zip(&t.dicts) {
             *n = d.values.len();
+        }
+        if let Some((mut a, mut b)) = self.spent.as_ref().and_then(|r| r.try_recv().ok()) {
+            a.clear();
+            b.clear();
+            self.t.rows_scenario = a;
+            self.t.rows_tail = b;
         }
         if self.sender()?.send(group).is_err() {
             // The writer stopped: its error is reported by `finish`.
