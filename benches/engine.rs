@@ -3,7 +3,8 @@
 //!
 //! - `single_determination`, `cyber_tables`, `cyber_matrix_engine`: the engine alone.
 //! - `cyber_matrix_to_parquet` (today, and `--as-of 2023-01-01`): the full cyber matrix, all
-//!   jurisdictions, end to end to a Parquet file on 2 threads, as `matrix` runs it.
+//!   jurisdictions, end to end to a Parquet file on 2 threads, as `matrix` runs it;
+//!   `cyber_matrix_process`: the same as a whole `wassenaar matrix` process.
 //! - `evaluate_us_csv` / `evaluate_us_parquet`: `evaluate` on one thread, 260,000 US scenarios
 //!   (10 items × 13 destinations, repeated), CSV in, all columns out, through the same library
 //!   entry point as the command line.
@@ -25,6 +26,10 @@ use wassenaar::input::stream::Input;
 use wassenaar::model::Transaction;
 use wassenaar::output::OutputFormat;
 use wassenaar::output::pipeline::Plan;
+
+/// The allocator the command line uses.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Rows per chunk, as `matrix` uses.
 const CHUNK_ROWS: u64 = 1 << 20;
@@ -57,6 +62,10 @@ const SCREEN_ROWS: usize = 10_000;
 
 fn main() {
     divan::main();
+    // The scratch folder lives in a static, which is never dropped: remove it here.
+    if let Some(d) = SCRATCH.get() {
+        let _ = std::fs::remove_dir_all(d.path());
+    }
 }
 
 fn world() -> &'static World {
@@ -84,9 +93,11 @@ fn pool(threads: usize) -> rayon::ThreadPool {
 }
 
 /// A folder for the generated inputs and the outputs, kept for the whole run.
+static SCRATCH: OnceLock<tempfile::TempDir> = OnceLock::new();
+
 fn scratch() -> &'static Path {
-    static D: OnceLock<tempfile::TempDir> = OnceLock::new();
-    D.get_or_init(|| tempfile::tempdir().unwrap_or_else(|e| panic!("{e}")))
+    SCRATCH
+        .get_or_init(|| tempfile::tempdir().unwrap_or_else(|e| panic!("{e}")))
         .path()
 }
 
@@ -258,6 +269,29 @@ fn cyber_matrix_to_parquet(b: divan::Bencher) {
 #[divan::bench(sample_count = 5)]
 fn cyber_matrix_to_parquet_as_of_2023(b: divan::Bencher) {
     matrix_to_parquet(b, world_2023(), "m-2023.parquet");
+}
+
+/// `wassenaar matrix --format parquet --threads 2` as a whole process (release binary): the
+/// datasets loaded, the full cyber matrix written.
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn cyber_matrix_process(b: divan::Bencher) {
+    let w = world();
+    let items = cyber().items(w).unwrap_or_default();
+    let total = cyber()
+        .spec(w)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .rows(items.len());
+    let out = scratch().join("m-process.parquet");
+    b.counter(divan::counter::ItemsCount::new(total as usize))
+        .with_inputs(|| fresh(&out))
+        .bench_local_values(|()| {
+            let o = std::process::Command::new(env!("CARGO_BIN_EXE_wassenaar"))
+                .args(["matrix", "--format", "parquet", "--threads", "2", "-o"])
+                .arg(&out)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        });
 }
 
 /// `evaluate --jurisdictions US --threads 1`, CSV in, CSV out with all columns.
