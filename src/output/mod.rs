@@ -1,6 +1,7 @@
 //! Writing determinations and tables: CSV, JSON, JSON Lines, an aligned table and (with the
 //! `polars` feature) Parquet. Files are written under a temporary name and renamed, so a
-//! failed run never leaves a half-written file. Every output carries its provenance.
+//! failed run never leaves a half-written file; a device or FIFO (`/dev/null`, a pipe) is
+//! written in place, never replaced. Every output carries its provenance.
 
 pub mod matrix;
 pub mod parquet_file;
@@ -110,53 +111,86 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     t.finish()
 }
 
-/// A file written under a temporary name and renamed on success, or standard output.
+/// Whether `path` names an existing file that is not a regular file: a device such as
+/// `/dev/null`, a FIFO or a socket. Such a target is written in place as a stream (a rename
+/// would replace the device with a plain file) and gets no provenance sidecar.
+pub fn is_stream(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// Where a [`Target`]'s bytes end up.
+enum Dest {
+    /// Standard output.
+    Stdout,
+    /// A device or FIFO, written in place.
+    Stream(PathBuf),
+    /// A regular file: written as `tmp`, renamed to `path` on success.
+    File { tmp: PathBuf, path: PathBuf },
+}
+
+/// A file written under a temporary name and renamed on success, standard output, or a device
+/// or FIFO written in place.
 pub struct Target {
     /// Where bytes go.
     pub out: Box<dyn Write + Send>,
-    rename: Option<(PathBuf, PathBuf)>,
+    dest: Option<Dest>,
 }
 
 impl Target {
-    /// Opens `path`, or standard output for `None`.
+    /// Opens `path`, or standard output for `None`. A symbolic link is followed, so the file it
+    /// points to is replaced and the link kept.
     pub fn open(path: Option<&Path>) -> Result<Target> {
-        match path {
-            None => Ok(Target {
+        let Some(p) = path else {
+            return Ok(Target {
                 out: Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout())),
-                rename: None,
-            }),
-            Some(p) => {
-                let dir = p
-                    .parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."));
-                let name = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-                let f = std::fs::File::create(&tmp).map_err(|e| Error::io("create", &tmp, e))?;
-                Ok(Target {
-                    out: Box::new(BufWriter::with_capacity(1 << 20, f)),
-                    rename: Some((tmp, p.to_path_buf())),
-                })
-            }
+                dest: Some(Dest::Stdout),
+            });
+        };
+        if is_stream(p) {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(p)
+                .map_err(|e| Error::io("open", p, e))?;
+            return Ok(Target {
+                out: Box::new(BufWriter::with_capacity(1 << 20, f)),
+                dest: Some(Dest::Stream(p.to_path_buf())),
+            });
         }
+        let link = std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+        let p = match link.then(|| std::fs::canonicalize(p)) {
+            Some(Ok(real)) => real,
+            _ => p.to_path_buf(),
+        };
+        let dir = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let f = std::fs::File::create(&tmp).map_err(|e| Error::io("create", &tmp, e))?;
+        Ok(Target {
+            out: Box::new(BufWriter::with_capacity(1 << 20, f)),
+            dest: Some(Dest::File { tmp, path: p }),
+        })
     }
 
     /// Flushes and renames into place.
     pub fn finish(mut self) -> Result<()> {
         let flushed = self.out.flush();
         self.out = Box::new(std::io::sink());
-        match self.rename.take() {
-            Some((tmp, path)) => {
+        match self.dest.take() {
+            Some(Dest::File { tmp, path }) => {
                 if let Err(e) = flushed {
                     let _ = std::fs::remove_file(&tmp);
                     return Err(Error::io("write", &path, e));
                 }
                 std::fs::rename(&tmp, &path).map_err(|e| Error::io("write", &path, e))
             }
-            None => flushed
+            Some(Dest::Stream(path)) => flushed.map_err(|e| Error::io("write", &path, e)),
+            Some(Dest::Stdout) | None => flushed
                 .or_else(ignore_pipe)
                 .map_err(|e| Error::io("write", Path::new("<stdout>"), e)),
         }
@@ -165,7 +199,7 @@ impl Target {
 
 impl Drop for Target {
     fn drop(&mut self) {
-        if let Some((tmp, _)) = self.rename.take() {
+        if let Some(Dest::File { tmp, .. }) = self.dest.take() {
             let _ = std::fs::remove_file(tmp);
         }
     }

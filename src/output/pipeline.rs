@@ -1072,7 +1072,7 @@ impl Encoder {
                         &self.cols,
                         &self.names,
                         self.meta.clone(),
-                    ));
+                    )?);
                 }
                 if let Some(p) = self.parquet.as_mut() {
                     p.write(lines, tails)?;
@@ -1126,7 +1126,7 @@ impl Encoder {
                     Some(p) => p,
                     None => {
                         let out = std::mem::replace(&mut target.out, Box::new(std::io::sink()));
-                        parquet::Rows::new(out, &self.cols, &self.names, self.meta.clone())
+                        parquet::Rows::new(out, &self.cols, &self.names, self.meta.clone())?
                     }
                 };
                 p.finish()?;
@@ -1231,47 +1231,101 @@ impl Progress {
 
 #[cfg(feature = "polars")]
 mod parquet {
-    //! Determination rows as Parquet: repeated columns dictionary-encoded from codes assigned
-    //! once per rendered row, typed booleans, provenance as metadata.
+    //! Determination rows as Parquet, through the crate's own writer
+    //! ([`crate::output::parquet_file`]): the contract's repeated columns dictionary-encoded from
+    //! codes given once per rendered determination (a tail), free text (the scenario id, passed
+    //! through columns, errors) with a dictionary of its own per row group, `ear_applies` as a
+    //! boolean, provenance as key-value metadata. No string is built per cell.
 
+    use std::collections::HashMap;
     use std::io::Write;
-
-    use polars::prelude::*;
 
     use super::{Line, Tail};
     use crate::engine::COLUMNS;
     use crate::error::{Error, Result};
-    use crate::output::matrix::parquet::{CatColumn, ColumnKind, kind_of};
+    use crate::output::matrix::parquet::{ColumnKind, kind_of};
+    use crate::output::parquet_file::{self, Chunk, ColumnType, Writer};
     use crate::output::rows::Col;
 
+    /// Rows in one row group.
+    const GROUP: usize = 1 << 20;
+
+    /// The values of one column in the current row group.
     enum Store {
-        Cat(CatColumn),
-        Text(StringChunkedBuilder),
+        /// Codes into a dictionary kept for the whole run (repeated texts).
+        Dict {
+            dict: Vec<String>,
+            index: HashMap<String, u32>,
+            codes: Vec<u32>,
+            /// Group-local code of each run-wide code (`u32::MAX` = unused so far).
+            local: Vec<u32>,
+        },
+        /// Free text: the bytes of the group's values end to end, equal neighbours stored once.
+        Free {
+            bytes: String,
+            ends: Vec<usize>,
+            codes: Vec<u32>,
+        },
+        /// A boolean that may be empty.
         Bool(Vec<Option<bool>>),
+    }
+
+    impl Store {
+        fn of(c: Col) -> Store {
+            match c {
+                Col::Contract(i) => match kind_of(COLUMNS[i]) {
+                    ColumnKind::Categorical => Store::Dict {
+                        dict: Vec::new(),
+                        index: HashMap::new(),
+                        codes: Vec::with_capacity(GROUP),
+                        local: Vec::new(),
+                    },
+                    ColumnKind::Boolean => Store::Bool(Vec::with_capacity(GROUP)),
+                    ColumnKind::Text => Store::free(),
+                },
+                _ => Store::free(),
+            }
+        }
+
+        fn free() -> Store {
+            Store::Free {
+                bytes: String::new(),
+                ends: Vec::new(),
+                codes: Vec::with_capacity(GROUP),
+            }
+        }
+
+        fn column_type(&self) -> ColumnType {
+            match self {
+                Store::Bool(_) => ColumnType::Bool,
+                _ => ColumnType::Text,
+            }
+        }
+    }
+
+    /// The run-wide code of `s` in `dict`.
+    fn intern(dict: &mut Vec<String>, index: &mut HashMap<String, u32>, s: &str) -> Result<u32> {
+        if let Some(&c) = index.get(s) {
+            return Ok(c);
+        }
+        let c = u32::try_from(dict.len()).map_err(|_| perr("more than 2^32 distinct values"))?;
+        dict.push(s.to_string());
+        index.insert(s.to_string(), c);
+        Ok(c)
+    }
+
+    fn perr(message: impl Into<String>) -> Error {
+        Error::Output {
+            format: "parquet",
+            message: message.into(),
+        }
     }
 
     pub(super) struct Rows {
         cols: Vec<Col>,
-        names: Vec<String>,
         stores: Vec<Store>,
-        /// Row groups go to a writer thread, so encoding overlaps with the next rows.
-        tx: Option<std::sync::mpsc::SyncSender<DataFrame>>,
-        worker: Option<std::thread::JoinHandle<PolarsResult<()>>>,
-        out: Option<Box<dyn Write + Send>>,
-        meta: Vec<(String, String)>,
+        writer: Option<Writer<Box<dyn Write + Send>>>,
         pending: usize,
-    }
-
-    /// A text column filled without a string allocation per cell.
-    fn text(name: &str) -> StringChunkedBuilder {
-        StringChunkedBuilder::new(name.into(), 1 << 16)
-    }
-
-    fn perr(e: PolarsError) -> Error {
-        Error::Output {
-            format: "parquet",
-            message: e.to_string(),
-        }
     }
 
     impl Rows {
@@ -1280,120 +1334,140 @@ mod parquet {
             cols: &[Col],
             names: &[String],
             meta: Vec<(String, String)>,
-        ) -> Rows {
-            let stores = cols
+        ) -> Result<Rows> {
+            let stores: Vec<Store> = cols.iter().map(|&c| Store::of(c)).collect();
+            let schema = names
                 .iter()
-                .zip(names)
-                .map(|(c, n)| match c {
-                    Col::Contract(i) => match kind_of(COLUMNS[*i]) {
-                        ColumnKind::Categorical => Store::Cat(CatColumn::owned(n)),
-                        ColumnKind::Boolean => Store::Bool(Vec::new()),
-                        ColumnKind::Text => Store::Text(text(n)),
-                    },
-                    _ => Store::Text(text(n)),
-                })
+                .zip(&stores)
+                .map(|(n, s)| (n.clone(), s.column_type()))
                 .collect();
-            Rows {
+            let writer = Writer::new(out, schema, meta).map_err(|e| perr(e.to_string()))?;
+            Ok(Rows {
                 cols: cols.to_vec(),
-                names: names.to_vec(),
                 stores,
-                tx: None,
-                worker: None,
-                out: Some(out),
-                meta,
+                writer: Some(writer),
                 pending: 0,
-            }
+            })
         }
 
         pub(super) fn write(&mut self, lines: &[Line<'_>], tails: &mut [Tail]) -> Result<()> {
-            for l in lines {
-                for (k, &c) in self.cols.iter().enumerate() {
-                    match &mut self.stores[k] {
-                        Store::Cat(cat) => {
+            for (k, &c) in self.cols.iter().enumerate() {
+                match &mut self.stores[k] {
+                    Store::Dict {
+                        dict, index, codes, ..
+                    } => {
+                        for l in lines {
                             let code = match (l, c) {
                                 (Line::Ok { tail, .. }, Col::Contract(i)) => {
-                                    let t = *tail as usize;
-                                    if tails[t].codes.is_empty() {
-                                        tails[t].codes = vec![u32::MAX; COLUMNS.len()];
+                                    let t = &mut tails[*tail as usize];
+                                    if t.codes.is_empty() {
+                                        t.codes = vec![u32::MAX; COLUMNS.len()];
                                     }
-                                    if tails[t].codes[i] == u32::MAX {
-                                        let code = cat.code(&tails[t].cells[i])?;
-                                        tails[t].codes[i] = code;
+                                    if t.codes[i] == u32::MAX {
+                                        t.codes[i] = intern(dict, index, &t.cells[i])?;
                                     }
-                                    tails[t].codes[i]
+                                    t.codes[i]
                                 }
-                                _ => cat.code(super::Encoder::cell(l, c, tails))?,
+                                _ => intern(dict, index, super::Encoder::cell(l, c, tails))?,
                             };
-                            cat.codes.push(code);
+                            codes.push(code);
                         }
-                        Store::Text(t) => t.append_value(super::Encoder::cell(l, c, tails)),
-                        Store::Bool(b) => b.push(match super::Encoder::cell(l, c, tails) {
-                            "true" => Some(true),
-                            "false" => Some(false),
-                            _ => None,
-                        }),
+                    }
+                    Store::Free { bytes, ends, codes } => {
+                        for l in lines {
+                            let v = super::Encoder::cell(l, c, tails);
+                            let start = ends.len().checked_sub(2).map_or(0, |i| ends[i]);
+                            let same = ends.last().is_some_and(|&e| bytes[start..e] == *v);
+                            if !same {
+                                bytes.push_str(v);
+                                ends.push(bytes.len());
+                            }
+                            codes.push(ends.len() as u32 - 1);
+                        }
+                    }
+                    Store::Bool(b) => {
+                        for l in lines {
+                            b.push(match super::Encoder::cell(l, c, tails) {
+                                "true" => Some(true),
+                                "false" => Some(false),
+                                _ => None,
+                            });
+                        }
                     }
                 }
             }
             self.pending += lines.len();
-            if self.pending >= 1 << 20 {
+            if self.pending >= GROUP {
                 self.flush()?;
             }
             Ok(())
         }
 
+        /// Encodes the pending rows as one row group.
         fn flush(&mut self) -> Result<()> {
             let rows = std::mem::take(&mut self.pending);
-            let columns: Vec<Column> = self
-                .stores
-                .iter_mut()
-                .zip(&self.names)
-                .map(|(s, n)| match s {
-                    Store::Cat(c) => c.take(),
-                    Store::Text(t) => std::mem::replace(t, text(n)).finish().into_column(),
-                    Store::Bool(b) => Column::new(n.as_str().into(), std::mem::take(b)),
-                })
-                .collect();
-            let df = DataFrame::new(rows, columns).map_err(perr)?;
-            if self.tx.is_none() {
-                let Some(out) = self.out.take() else {
-                    return self.stop();
+            let mut chunks: Vec<Chunk> = Vec::with_capacity(self.stores.len());
+            for s in &mut self.stores {
+                let chunk = match s {
+                    Store::Dict {
+                        dict, codes, local, ..
+                    } => {
+                        // The group's dictionary: the values it uses, in order of first use.
+                        local.resize(dict.len(), u32::MAX);
+                        let mut used: Vec<&str> = Vec::new();
+                        for c in codes.iter_mut() {
+                            let l = &mut local[*c as usize];
+                            if *l == u32::MAX {
+                                *l = used.len() as u32;
+                                used.push(&dict[*c as usize]);
+                            }
+                            *c = *l;
+                        }
+                        let chunk = parquet_file::text_chunk(&used, codes);
+                        local.iter_mut().for_each(|l| *l = u32::MAX);
+                        codes.clear();
+                        chunk
+                    }
+                    Store::Free { bytes, ends, codes } => {
+                        let mut start = 0;
+                        let values: Vec<&str> = ends
+                            .iter()
+                            .map(|&e| {
+                                let v = &bytes[start..e];
+                                start = e;
+                                v
+                            })
+                            .collect();
+                        let chunk = parquet_file::text_chunk(&values, codes);
+                        bytes.clear();
+                        ends.clear();
+                        codes.clear();
+                        chunk
+                    }
+                    Store::Bool(b) => {
+                        let chunk = parquet_file::bool_chunk(b);
+                        b.clear();
+                        chunk
+                    }
                 };
-                let (tx, worker) =
-                    crate::output::matrix::parquet::writer_thread(out, &df, self.meta.clone())
-                        .map_err(perr)?;
-                self.worker = Some(worker);
-                self.tx = Some(tx);
+                chunks.push(chunk.map_err(|e| perr(e.to_string()))?);
             }
-            if self.tx.as_ref().is_none_or(|tx| tx.send(df).is_err()) {
-                return self.stop();
-            }
-            Ok(())
-        }
-
-        /// Closes the writer thread and reports how it ended.
-        fn stop(&mut self) -> Result<()> {
-            self.tx = None;
-            match self.worker.take() {
+            match self.writer.as_mut() {
                 Some(w) => w
-                    .join()
-                    .map_err(|_| Error::Output {
-                        format: "parquet",
-                        message: "the writer thread stopped unexpectedly".into(),
-                    })?
-                    .map_err(perr),
-                None => Err(Error::Output {
-                    format: "parquet",
-                    message: "writer closed".into(),
-                }),
+                    .write_group(rows as u64, &chunks)
+                    .map_err(|e| perr(e.to_string())),
+                None => Err(perr("writer closed")),
             }
         }
 
         pub(super) fn finish(mut self) -> Result<()> {
-            if self.pending > 0 || self.tx.is_none() {
+            if self.pending > 0 {
                 self.flush()?;
             }
-            self.stop()
+            match self.writer.take() {
+                Some(w) => w.finish().map(|_| ()).map_err(|e| perr(e.to_string())),
+                None => Err(perr("writer closed")),
+            }
         }
     }
 }

@@ -114,7 +114,8 @@ pub fn sidecar(path: &Path) -> PathBuf {
 }
 
 /// Writes the provenance of an output: a sidecar next to a CSV/JSON file, or `explicit`.
-/// Parquet output carries it inside and needs no sidecar (unless `explicit` is given).
+/// Parquet output carries it inside and needs no sidecar (unless `explicit` is given); a device
+/// or FIFO gets none (`/dev/null.provenance.json` would be litter), as standard output gets none.
 pub fn write(
     p: &Provenance,
     output: Option<&Path>,
@@ -123,7 +124,7 @@ pub fn write(
 ) -> Result<()> {
     let target = match (explicit, output) {
         (Some(e), _) => Some(e.to_path_buf()),
-        (None, Some(o)) if !parquet => Some(sidecar(o)),
+        (None, Some(o)) if !parquet && !crate::output::is_stream(o) => Some(sidecar(o)),
         _ => None,
     };
     match target {

@@ -492,3 +492,78 @@ fn renderings_for_every_destination_fill_in_to_the_destination_s_own() {
     }
     assert!(filled > 0, "some texts name the destination");
 }
+
+/// `evaluate --format parquet` holds exactly what `--format csv` holds, cell for cell: the
+/// contract's columns, a passed-through column and the `error` column of `--keep-going`, in
+/// row groups of their own dictionaries.
+#[test]
+fn evaluate_parquet_reads_back_as_its_csv() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().expect("tmp");
+    let input = dir.path().join("in.csv");
+    let mut text = String::from("id,item,destination,end_user,order_ref\n");
+    let rows = [
+        ("a", "4A005", "DE", "commercial"),
+        ("b", "4A005", "CN", "government"),
+        ("b", "4A005", "CN", "government"),
+        ("c", "5A001.j", "Atlantis", "commercial"),
+        ("d", "4E001.c", "IQ", "commercial"),
+        ("e", "4D004", "RU", "military"),
+    ];
+    for (k, (id, item, dest, user)) in rows.iter().enumerate() {
+        text.push_str(&format!("{id},{item},{dest},{user},PO-{}\n", k % 2));
+    }
+    std::fs::write(&input, &text).expect("write");
+    let run = |format: &str, file: &str, input: &std::path::Path| -> std::path::PathBuf {
+        let p = dir.path().join(file);
+        let o = Command::new(env!("CARGO_BIN_EXE_wassenaar"))
+            .args(["evaluate", "--keep-going", "--jurisdictions", "US,DE,JP"])
+            .args(["--format", format, "-o"])
+            .arg(&p)
+            .arg(input)
+            .current_dir(root())
+            .output()
+            .expect("runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        p
+    };
+    let csv_text = std::fs::read_to_string(run("csv", "o.csv", &input)).expect("csv");
+    let pq = run("parquet", "o.parquet", &input);
+    let df = ParquetReader::new(std::fs::File::open(&pq).expect("file"))
+        .finish()
+        .expect("reads");
+    let mut r = csv::Reader::from_reader(csv_text.as_bytes());
+    let header: Vec<String> = r
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let records: Vec<csv::StringRecord> = r.records().map(|x| x.expect("row")).collect();
+    assert_eq!(df.height(), records.len());
+    // Four good rows in three jurisdictions; a repeated id and an unknown place are one error
+    // row each.
+    assert_eq!(df.height(), 4 * 3 + 2);
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    assert_eq!(names, header);
+    assert!(header.iter().any(|h| h == "order_ref") && header.iter().any(|h| h == "error"));
+    for (k, name) in header.iter().enumerate() {
+        let col = df
+            .column(name.as_str())
+            .expect("column")
+            .cast(&DataType::String)
+            .expect("cast");
+        let values: Vec<String> = col
+            .str()
+            .expect("str")
+            .iter()
+            .map(|v| v.unwrap_or("").to_string())
+            .collect();
+        let expected: Vec<String> = records.iter().map(|rec| rec[k].to_string()).collect();
+        assert_eq!(values, expected, "column {name}");
+    }
+}

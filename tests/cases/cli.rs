@@ -473,3 +473,68 @@ fn a_malformed_as_of_date_is_a_usage_error() {
         assert!(stderr(&o).contains("--as-of"), "{args:?}: {}", stderr(&o));
     }
 }
+
+/// A device or FIFO given as `--output` is written in place, never replaced: writing through a
+/// temporary file and a rename once turned this machine's `/dev/null` into a plain file (and left
+/// `/dev/null.provenance.json` beside it). A FIFO stands in for the device here.
+#[test]
+fn a_fifo_output_is_written_in_place_and_stays_a_fifo() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let fifo = dir.path().join("pipe");
+    match Command::new("mkfifo").arg(&fifo).status() {
+        Ok(s) if s.success() => {}
+        _ => {
+            super::skip(
+                "a_fifo_output_is_written_in_place_and_stays_a_fifo",
+                "mkfifo is not available",
+            );
+            return;
+        }
+    }
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(&fifo).expect("read the FIFO"))
+    };
+    let o = Command::new(env!("CARGO_BIN_EXE_wassenaar"))
+        .args(["evaluate", EXAMPLES, "--jurisdictions", "US", "-o"])
+        .arg(&fifo)
+        .current_dir(root())
+        .output()
+        .expect("the binary runs");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = reader.join().expect("the reader ends");
+    assert!(text.starts_with("scenario_id,jurisdiction,"), "{text}");
+    let kind = std::fs::symlink_metadata(&fifo)
+        .expect("still there")
+        .file_type();
+    assert!(kind.is_fifo(), "the FIFO was replaced: {kind:?}");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["pipe"], "no sidecar, no temporary file");
+}
+
+/// A symbolic link given as `--output` keeps pointing where it did; the file it names gets the
+/// output and the sidecar goes beside the link's own name.
+#[test]
+fn a_symlinked_output_keeps_its_link() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let real = dir.path().join("real.csv");
+    std::fs::write(&real, "old\n").expect("write");
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink(&real, &link).expect("symlink");
+    let o = Command::new(env!("CARGO_BIN_EXE_wassenaar"))
+        .args(["evaluate", EXAMPLES, "--jurisdictions", "US", "-o"])
+        .arg(&link)
+        .current_dir(root())
+        .output()
+        .expect("the binary runs");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let meta = std::fs::symlink_metadata(&link).expect("link");
+    assert!(meta.file_type().is_symlink(), "the link was replaced");
+    let text = std::fs::read_to_string(&real).expect("real");
+    assert!(text.starts_with("scenario_id,jurisdiction,"), "{text}");
+    assert!(dir.path().join("link.csv.provenance.json").is_file());
+}

@@ -1,82 +1,13 @@
-//! Parquet output through polars (for `evaluate` and the tables): dictionary-encoded
-//! (categorical) columns written from interned codes, typed booleans, provenance as key-value
-//! metadata. Row groups go to a writer thread. `matrix` uses our own writer
-//! ([`crate::output::matrix::encode`]).
+//! Parquet output through polars for the small tables (`align --lists`, `compare`): dictionary-
+//! encoded (categorical) columns, typed booleans, provenance as key-value metadata; and the
+//! storage kind of each determination column. `matrix` and `evaluate` write their rows through
+//! the crate's own writer ([`crate::output::parquet_file`]).
 
 use std::io::Write;
-use std::sync::Arc;
 
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
-
-/// The sending end of a Parquet writer thread and its handle.
-pub(crate) type WriterThread = (
-    std::sync::mpsc::SyncSender<DataFrame>,
-    std::thread::JoinHandle<PolarsResult<()>>,
-);
-
-/// A Parquet writer on a thread of its own (LZ4, no statistics, `meta` as key-value metadata),
-/// with the schema of `first`: row groups sent to it are encoded while the next is computed.
-pub(crate) fn writer_thread(
-    out: Box<dyn Write + Send>,
-    first: &DataFrame,
-    meta: Vec<(String, String)>,
-) -> PolarsResult<WriterThread> {
-    let mut writer = ParquetWriter::new(out)
-        .with_compression(ParquetCompression::Lz4Raw)
-        .with_statistics(StatisticsOptions::empty())
-        .with_key_value_metadata(Some(KeyValueMetadata::from_static(meta)))
-        .batched(first.schema())?;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(1);
-    let worker = std::thread::spawn(move || {
-        for df in rx {
-            writer.write_batch(&df)?;
-        }
-        writer.finish()?;
-        Ok(())
-    });
-    Ok((tx, worker))
-}
-
-/// One dictionary-encoded column.
-pub(crate) struct CatColumn {
-    name: PlSmallStr,
-    mapping: Arc<CategoricalMapping>,
-    dtype: DataType,
-    pub(crate) codes: Vec<u32>,
-}
-
-impl CatColumn {
-    /// A column named `name` (a fixed name keeps the file's metadata deterministic).
-    pub(crate) fn owned(name: &str) -> CatColumn {
-        let cats = Categories::new(
-            PlSmallStr::from_str(name),
-            PlSmallStr::from_static("wassenaar"),
-            CategoricalPhysical::U32,
-        );
-        let mapping = cats.mapping();
-        CatColumn {
-            name: PlSmallStr::from_str(name),
-            mapping,
-            dtype: DataType::from_categories(cats),
-            codes: Vec::new(),
-        }
-    }
-
-    pub(crate) fn code(&self, s: &str) -> Result<u32> {
-        self.mapping.insert_cat(s).map_err(|e| Error::Output {
-            format: "parquet",
-            message: e.to_string(),
-        })
-    }
-
-    pub(crate) fn take(&mut self) -> Column {
-        let codes = std::mem::take(&mut self.codes);
-        let phys = UInt32Chunked::from_vec(self.name.clone(), codes);
-        Categorical32Chunked::from_cats_and_dtype(phys, self.dtype.clone()).into_column()
-    }
-}
 
 /// How a column is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
