@@ -459,9 +459,33 @@ pub fn line_col(text: &str, at: usize) -> (u64, u64) {
     (line, col)
 }
 
+/// Line starts of a text, for positions of many spans (each found by binary search rather
+/// than by counting lines from the top).
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// Line and column (1-based) of byte offset `at` in `text`, as [`line_col`].
+    fn line_col(&self, text: &str, at: usize) -> (u64, u64) {
+        let at = at.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= at);
+        let start = self.starts[line.saturating_sub(1)];
+        let col = text.get(start..at).map_or(0, |t| t.chars().count()) as u64 + 1;
+        (line as u64, col)
+    }
+}
+
 struct Checker<'a> {
     file: &'a str,
     text: &'a str,
+    lines: LineIndex,
     origin: &'a str,
     names: &'a Names<'a>,
     diag: &'a mut Diagnostics,
@@ -469,7 +493,7 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn at<T>(&self, s: &S<T>) -> (u64, u64) {
-        line_col(self.text, s.span().start)
+        self.lines.line_col(self.text, s.span().start)
     }
 
     fn loc<T>(&self, s: &S<T>) -> Loc {
@@ -866,6 +890,7 @@ pub(crate) fn check(
     let mut ck = Checker {
         file,
         text,
+        lines: LineIndex::new(text),
         origin,
         names,
         diag,
@@ -1194,4 +1219,20 @@ pub(crate) fn schema_fields() -> Vec<(&'static str, Vec<String>)> {
         ("[[party_list]]", fields::<RawPartyList>()),
         ("condition (`when`, `unless`)", fields::<RawCondition>()),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LineIndex, line_col};
+
+    /// The line index gives the positions that counting from the top gives, at every character
+    /// boundary (first line, line starts, multi-byte characters, the end, past the end).
+    #[test]
+    fn line_index_agrees_with_counting() {
+        let text = "a = 1\n\n[[rule]]\nnote = \"Ausfuhr – Güter\"\r\nx\n";
+        let index = LineIndex::new(text);
+        for at in (0..=text.len() + 3).filter(|&i| i > text.len() || text.is_char_boundary(i)) {
+            assert_eq!(index.line_col(text, at), line_col(text, at), "offset {at}");
+        }
+    }
 }

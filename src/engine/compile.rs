@@ -452,24 +452,26 @@ pub(crate) struct CommonFacts {
 
 pub(crate) struct Interner {
     facts: Vec<Fact>,
-    index: HashMap<Fact, FactId>,
+    /// Facts without their segments (a function of the text) to their id.
+    index: rustc_hash::FxHashMap<Fact, FactId>,
 }
 
 impl Interner {
     pub(crate) fn new() -> Interner {
         Interner {
             facts: Vec::new(),
-            index: HashMap::new(),
+            index: rustc_hash::FxHashMap::default(),
         }
     }
 
-    fn put(&mut self, mut f: Fact) -> FactId {
-        f.segs = crate::engine::render::segments(&f.text);
+    fn put(&mut self, f: Fact) -> FactId {
+        debug_assert!(f.segs.is_empty());
         if let Some(&id) = self.index.get(&f) {
             return id;
         }
         let id = self.facts.len() as FactId;
-        self.facts.push(f.clone());
+        let segs = crate::engine::render::segments(&f.text);
+        self.facts.push(Fact { segs, ..f.clone() });
         self.index.insert(f, id);
         id
     }
@@ -1383,14 +1385,14 @@ fn plans(
     day: Date,
     interner: &mut Interner,
 ) -> Vec<Plan> {
-    let mut by_item: HashMap<ItemId, Vec<u32>> = HashMap::new();
+    let mut by_item: rustc_hash::FxHashMap<ItemId, Vec<u32>> = Default::default();
     for (i, e) in entries.iter().enumerate() {
         by_item.entry(e.item).or_default().push(i as u32);
     }
     // Items whose own rows exist but are not in force on the day: the dated row records when
     // the item entered (or left) the list, so it is not listed then, and no ancestor row
     // decides it instead.
-    let mut out_of_force: HashMap<ItemId, FactId> = HashMap::new();
+    let mut out_of_force: rustc_hash::FxHashMap<ItemId, FactId> = Default::default();
     for e in &rd.entries {
         if e.validity.on(day, rd.meta.list_date) == InForce::No && !by_item.contains_key(&e.item) {
             let v = &e.validity;
@@ -1417,7 +1419,7 @@ fn plans(
         }
     }
     // The rows below every item: each row's item hands its rows to all its ancestors.
-    let mut below_of: HashMap<ItemId, Vec<u32>> = HashMap::new();
+    let mut below_of: rustc_hash::FxHashMap<ItemId, Vec<u32>> = Default::default();
     for (&it, rows) in &by_item {
         let mut cur = cat.get(it).parent;
         while let Some(p) = cur {
