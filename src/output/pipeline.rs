@@ -202,6 +202,20 @@ fn raw_record(file: &str, row: &RowRef<'_>) -> Result<RawRecord> {
 
 /// A cell as text: UTF-8, no NUL, no byte-order mark, within the size limit.
 fn cell_text<'c>(file: &str, line: u64, column: &str, c: &'c [u8]) -> Result<&'c str> {
+    // The common case in one pass: printable-or-control ASCII without NUL is UTF-8 text with
+    // no NUL and no byte-order mark.
+    let plain_ascii = c
+        .iter()
+        .fold(true, |ok, &b| ok & (b.wrapping_sub(1) < 0x7f));
+    if plain_ascii && c.len() <= crate::data::table::MAX_FIELD_BYTES {
+        return std::str::from_utf8(c).map_err(|_| {
+            Error::input(
+                Located::new(file, "field is not valid UTF-8 text")
+                    .line(line)
+                    .column(column),
+            )
+        });
+    }
     let at = |m: &str| Error::input(Located::new(file, m).line(line).column(column));
     if c.len() > crate::data::table::MAX_FIELD_BYTES {
         return Err(at(&format!(
