@@ -27,6 +27,10 @@ use wassenaar::model::Transaction;
 use wassenaar::output::OutputFormat;
 use wassenaar::output::pipeline::Plan;
 
+/// The allocator the command line uses.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Rows per chunk, as `matrix` uses.
 const CHUNK_ROWS: u64 = 1 << 20;
 
