@@ -395,6 +395,26 @@ pub fn text_chunk<S: AsRef<str>>(dict: &[S], codes: &[u32]) -> io::Result<Chunk>
     text_chunk_runs(dict, &runs_of(codes.iter().copied()))
 }
 
+/// The group's own dictionary: the values its runs use, in order of first use, with the runs'
+/// codes renumbered into it. (A dictionary of every value so far would repeat megabytes of
+/// rule chains in every row group.)
+pub(crate) fn compact<'v, S: AsRef<str>>(values: &'v [S], runs: &mut [(u32, u32)]) -> Vec<&'v str> {
+    let mut new_of = vec![u32::MAX; values.len()];
+    let mut dict = Vec::new();
+    for run in runs.iter_mut() {
+        let Some(slot) = new_of.get_mut(run.0 as usize) else {
+            // Out of range: left for the chunk encoder to report.
+            continue;
+        };
+        if *slot == u32::MAX {
+            *slot = dict.len() as u32;
+            dict.push(values[run.0 as usize].as_ref());
+        }
+        run.0 = *slot;
+    }
+    dict
+}
+
 /// Runs `(value, length)` of equal values.
 pub(crate) fn runs_of(values: impl Iterator<Item = u32>) -> Vec<(u32, u32)> {
     merge_runs(values.map(|v| (v, 1)))

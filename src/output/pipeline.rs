@@ -202,20 +202,6 @@ fn raw_record(file: &str, row: &RowRef<'_>) -> Result<RawRecord> {
 
 /// A cell as text: UTF-8, no NUL, no byte-order mark, within the size limit.
 fn cell_text<'c>(file: &str, line: u64, column: &str, c: &'c [u8]) -> Result<&'c str> {
-    // The common case in one pass: printable-or-control ASCII without NUL is UTF-8 text with
-    // no NUL and no byte-order mark.
-    let plain_ascii = c
-        .iter()
-        .fold(true, |ok, &b| ok & (b.wrapping_sub(1) < 0x7f));
-    if plain_ascii && c.len() <= crate::data::table::MAX_FIELD_BYTES {
-        return std::str::from_utf8(c).map_err(|_| {
-            Error::input(
-                Located::new(file, "field is not valid UTF-8 text")
-                    .line(line)
-                    .column(column),
-            )
-        });
-    }
     let at = |m: &str| Error::input(Located::new(file, m).line(line).column(column));
     if c.len() > crate::data::table::MAX_FIELD_BYTES {
         return Err(at(&format!(
@@ -223,13 +209,18 @@ fn cell_text<'c>(file: &str, line: u64, column: &str, c: &'c [u8]) -> Result<&'c
             crate::data::table::MAX_FIELD_BYTES
         )));
     }
-    if c.contains(&0) {
+    // ASCII without NUL (the common case, checked in one pass) has no NUL and no byte-order
+    // mark; only other cells need those searches.
+    let plain_ascii = c
+        .iter()
+        .fold(true, |ok, &b| ok & (b.wrapping_sub(1) < 0x7f));
+    if !plain_ascii && c.contains(&0) {
         return Err(at(
             "the row contains a NUL byte: it looks binary, not CSV text",
         ));
     }
     let t = std::str::from_utf8(c).map_err(|_| at("field is not valid UTF-8 text"))?;
-    if t.contains('\u{feff}') {
+    if !plain_ascii && t.contains('\u{feff}') {
         return Err(at(
             "a byte-order mark (U+FEFF) inside the file: it is accepted only at the start",
         ));
@@ -1251,8 +1242,9 @@ mod parquet {
     //! through columns, errors) with a dictionary of its own per row group, `ear_applies` as a
     //! boolean, provenance as key-value metadata. No string is built per cell.
 
-    use std::collections::HashMap;
     use std::io::Write;
+
+    use rustc_hash::FxHashMap;
 
     use super::{Line, Tail};
     use crate::engine::COLUMNS;
@@ -1269,10 +1261,8 @@ mod parquet {
         /// Codes into a dictionary kept for the whole run (repeated texts).
         Dict {
             dict: Vec<String>,
-            index: HashMap<String, u32>,
+            index: FxHashMap<String, u32>,
             codes: Vec<u32>,
-            /// Group-local code of each run-wide code (`u32::MAX` = unused so far).
-            local: Vec<u32>,
         },
         /// Free text: the bytes of the group's values end to end, equal neighbours stored once.
         Free {
@@ -1290,9 +1280,8 @@ mod parquet {
                 Col::Contract(i) => match kind_of(COLUMNS[i]) {
                     ColumnKind::Categorical => Store::Dict {
                         dict: Vec::new(),
-                        index: HashMap::new(),
+                        index: FxHashMap::default(),
                         codes: Vec::with_capacity(GROUP),
-                        local: Vec::new(),
                     },
                     ColumnKind::Boolean => Store::Bool(Vec::with_capacity(GROUP)),
                     ColumnKind::Text => Store::free(),
@@ -1318,7 +1307,7 @@ mod parquet {
     }
 
     /// The run-wide code of `s` in `dict`.
-    fn intern(dict: &mut Vec<String>, index: &mut HashMap<String, u32>, s: &str) -> Result<u32> {
+    fn intern(dict: &mut Vec<String>, index: &mut FxHashMap<String, u32>, s: &str) -> Result<u32> {
         if let Some(&c) = index.get(s) {
             return Ok(c);
         }
@@ -1423,24 +1412,11 @@ mod parquet {
             let mut chunks: Vec<Chunk> = Vec::with_capacity(self.stores.len());
             for s in &mut self.stores {
                 let chunk = match s {
-                    Store::Dict {
-                        dict, codes, local, ..
-                    } => {
-                        // The group's dictionary: the values it uses, in order of first use.
-                        local.resize(dict.len(), u32::MAX);
-                        let mut used: Vec<&str> = Vec::new();
-                        for c in codes.iter_mut() {
-                            let l = &mut local[*c as usize];
-                            if *l == u32::MAX {
-                                *l = used.len() as u32;
-                                used.push(&dict[*c as usize]);
-                            }
-                            *c = *l;
-                        }
-                        let chunk = parquet_file::text_chunk(&used, codes);
-                        local.iter_mut().for_each(|l| *l = u32::MAX);
-                        codes.clear();
-                        chunk
+                    Store::Dict { dict, codes, .. } => {
+                        // The group's own dictionary: the values it uses, in order of first use.
+                        let mut runs = parquet_file::runs_of(codes.drain(..));
+                        let used = parquet_file::compact(dict, &mut runs);
+                        parquet_file::text_chunk_runs(&used, &runs)
                     }
                     Store::Free { bytes, ends, codes } => {
                         let mut start = 0;

@@ -8,6 +8,20 @@ use wassenaar::model::{EndUse, EndUser, Scenario, Transaction};
 
 use super::{root, world};
 
+/// A Parquet column read back as text (a null as the empty string, as CSV writes it).
+fn strings(df: &polars::prelude::DataFrame, name: &str) -> Vec<String> {
+    use polars::prelude::*;
+    df.column(name)
+        .expect("column")
+        .cast(&DataType::String)
+        .expect("cast")
+        .str()
+        .expect("str")
+        .iter()
+        .map(|v| v.unwrap_or("").to_string())
+        .collect()
+}
+
 fn dims(items: &str, destinations: &str) -> Dimensions {
     Dimensions {
         items: items.into(),
@@ -189,17 +203,7 @@ fn matrix_csv_and_parquet_agree() {
     let file = std::fs::File::open(&pq_path).expect("parquet");
     let df = ParquetReader::new(file).finish().expect("reads");
     assert_eq!(df.height(), rows.len() - 1);
-    let outcome = df
-        .column("outcome")
-        .expect("col")
-        .cast(&DataType::String)
-        .expect("cast");
-    let outcomes: Vec<String> = outcome
-        .str()
-        .expect("str")
-        .iter()
-        .map(|v| v.unwrap_or("").to_string())
-        .collect();
+    let outcomes = strings(&df, "outcome");
     let mut r = csv::Reader::from_reader(text.as_bytes());
     let csv_outcomes: Vec<String> = r
         .records()
@@ -552,17 +556,7 @@ fn evaluate_parquet_reads_back_as_its_csv() {
     assert_eq!(names, header);
     assert!(header.iter().any(|h| h == "order_ref") && header.iter().any(|h| h == "error"));
     for (k, name) in header.iter().enumerate() {
-        let col = df
-            .column(name.as_str())
-            .expect("column")
-            .cast(&DataType::String)
-            .expect("cast");
-        let values: Vec<String> = col
-            .str()
-            .expect("str")
-            .iter()
-            .map(|v| v.unwrap_or("").to_string())
-            .collect();
+        let values = strings(&df, name);
         let expected: Vec<String> = records.iter().map(|rec| rec[k].to_string()).collect();
         assert_eq!(values, expected, "column {name}");
     }

@@ -474,6 +474,16 @@ fn a_malformed_as_of_date_is_a_usage_error() {
     }
 }
 
+/// `evaluate` of the examples under US law, written to `out`.
+fn evaluate_us_to(out: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wassenaar"))
+        .args(["evaluate", EXAMPLES, "--jurisdictions", "US", "-o"])
+        .arg(out)
+        .current_dir(root())
+        .output()
+        .expect("the binary runs")
+}
+
 /// A device or FIFO given as `--output` is written in place, never replaced: writing through a
 /// temporary file and a rename once turned this machine's `/dev/null` into a plain file (and left
 /// `/dev/null.provenance.json` beside it). A FIFO stands in for the device here.
@@ -496,12 +506,7 @@ fn a_fifo_output_is_written_in_place_and_stays_a_fifo() {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read_to_string(&fifo).expect("read the FIFO"))
     };
-    let o = Command::new(env!("CARGO_BIN_EXE_wassenaar"))
-        .args(["evaluate", EXAMPLES, "--jurisdictions", "US", "-o"])
-        .arg(&fifo)
-        .current_dir(root())
-        .output()
-        .expect("the binary runs");
+    let o = evaluate_us_to(&fifo);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = reader.join().expect("the reader ends");
     assert!(text.starts_with("scenario_id,jurisdiction,"), "{text}");
@@ -525,12 +530,7 @@ fn a_symlinked_output_keeps_its_link() {
     std::fs::write(&real, "old\n").expect("write");
     let link = dir.path().join("link.csv");
     std::os::unix::fs::symlink(&real, &link).expect("symlink");
-    let o = Command::new(env!("CARGO_BIN_EXE_wassenaar"))
-        .args(["evaluate", EXAMPLES, "--jurisdictions", "US", "-o"])
-        .arg(&link)
-        .current_dir(root())
-        .output()
-        .expect("the binary runs");
+    let o = evaluate_us_to(&link);
     assert!(o.status.success(), "{}", stderr(&o));
     let meta = std::fs::symlink_metadata(&link).expect("link");
     assert!(meta.file_type().is_symlink(), "the link was replaced");

@@ -22,7 +22,7 @@ use crate::output::Interner;
 use crate::output::Target;
 use crate::output::matrix::{MatrixSink, ear};
 use crate::output::parquet_file::{
-    Chunk, ColumnType, Writer, bool_chunk, merge_runs_into, runs_of, text_chunk_runs,
+    Chunk, ColumnType, Writer, bool_chunk, compact, merge_runs_into, runs_of, text_chunk_runs,
 };
 
 /// Rows per row group (each group repeats the dictionaries of the values it uses).
@@ -474,26 +474,6 @@ impl Mirror {
             text_chunk_runs(&dict, runs)
         })
     }
-}
-
-/// The group's own dictionary: the values its runs use, in order of first use, with the runs'
-/// codes renumbered into it. (A dictionary of every value so far would repeat megabytes of
-/// rule chains in every row group.)
-fn compact<'v>(values: &'v [String], runs: &mut [(u32, u32)]) -> Vec<&'v str> {
-    let mut new_of = vec![NONE; values.len()];
-    let mut dict = Vec::new();
-    for run in runs.iter_mut() {
-        let Some(slot) = new_of.get_mut(run.0 as usize) else {
-            // Out of range: left for the chunk encoder to report.
-            continue;
-        };
-        if *slot == NONE {
-            *slot = dict.len() as u32;
-            dict.push(values[run.0 as usize].as_str());
-        }
-        run.0 = *slot;
-    }
-    dict
 }
 
 /// The writer thread: takes in each group's additions, encodes its columns in schema order and
