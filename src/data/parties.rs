@@ -57,6 +57,7 @@ pub fn load(source: &Source, rel: &str, places: &Places, diag: &mut Diagnostics)
         return Vec::new();
     };
     let mut out = Vec::with_capacity(table.rows.len());
+    let mut last_cited: Option<&str> = None;
     for row in &table.rows {
         let name = table.get(row, "name");
         if name.is_empty() {
@@ -67,7 +68,12 @@ pub fn load(source: &Source, rel: &str, places: &Places, diag: &mut Diagnostics)
             diag.push(table.err(row, "list", Code::Empty, "a party needs its list"));
             continue;
         }
-        table.cited(row, diag);
+        // Most rows of a list share its source: a source already found official is not
+        // checked again (one that is not is reported on every row).
+        let source = table.get(row, "source");
+        if last_cited != Some(source) && table.cited(row, diag) {
+            last_cited = Some(source);
+        }
         let mut countries = Vec::new();
         for c in list(table.get(row, "countries")) {
             match places.by_code(c) {

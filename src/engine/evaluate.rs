@@ -175,6 +175,15 @@ struct Acc {
     application: Vec<Step>,
 }
 
+/// A determination before the end user's party-list hits: the rule chain of one scenario
+/// under one jurisdiction, which the scenario shares with every end-user name
+/// ([`World::chain`], [`World::evaluate_with`]).
+#[derive(Debug, Clone)]
+pub struct Chain {
+    acc: Acc,
+    entries: Vec<u32>,
+}
+
 impl Acc {
     fn definite(o: Outcome) -> Acc {
         Acc {
@@ -296,6 +305,39 @@ impl World {
         d
     }
 
+    /// The rule chain of scenario `s` under jurisdiction `j` before its party-list hits: the
+    /// same for `s` with any end-user name.
+    pub fn chain(&self, j: usize, s: &Scenario) -> Chain {
+        let jur = &self.jurisdictions[j];
+        self.chain_of(&self.regimes[jur.regime], s, Some(&jur.home))
+    }
+
+    /// The determination for `s` under `j` from `chain`, the chain of a scenario that differs
+    /// from `s` at most in its end-user name and hits: the same as [`World::evaluate`] of `s`.
+    pub fn evaluate_with(&self, j: usize, chain: &Chain, s: &Scenario) -> Determination {
+        let jur = &self.jurisdictions[j];
+        let regime = &self.regimes[jur.regime];
+        let mut d = self.finish(j, regime, chain.acc.clone(), chain.entries.clone(), s);
+        d.reach = self
+            .reach_answer(Some(j), jur.place, s, d.outcome)
+            .map(Box::new);
+        d
+    }
+
+    /// Whether jurisdiction `j`'s law reads an end-user name only through its party-list
+    /// hits: a name that no list holds then leaves the determination as it is without a
+    /// name. True where the regime keeps party lists (and so does the reaching regime, whose
+    /// answer is part of the determination); elsewhere a name adds the condition that no
+    /// party list of that regime is in the datasets.
+    pub fn name_read_only_through_hits(&self, j: usize) -> bool {
+        let keeps = |j: usize| {
+            self.jurisdictions
+                .get(j)
+                .is_some_and(|x| !self.regimes[x.regime].party_lists.is_empty())
+        };
+        keeps(j) && self.reach.is_none_or(keeps)
+    }
+
     /// The determination for an exporter whose law the datasets do not model: its own
     /// outcome is indeterminate, the reaching regime's answer is still given.
     pub fn evaluate_unmodelled(&self, place: u16, s: &Scenario) -> Determination {
@@ -336,18 +378,31 @@ impl World {
         s: &Scenario,
         home: Option<&PlaceSet>,
     ) -> Determination {
+        let Chain { acc, entries } = self.chain_of(regime, s, home);
+        self.finish(j, regime, acc, entries, s)
+    }
+
+    /// The rule chain of `regime` for `s` up to its party-list hits, which [`World::finish`]
+    /// applies: it reads neither the end-user name nor its hits.
+    fn chain_of(&self, regime: &Regime, s: &Scenario, home: Option<&PlaceSet>) -> Chain {
         let f = &regime.facts;
         if regime.before_modelled {
             let mut acc = Acc::definite(Outcome::NotListed);
             acc.hi = Outcome::Prohibited;
             acc.reasons.push(Step::new(f.before_modelled, NO_ENTRY));
-            return self.finish(j, regime, acc, Vec::new(), s);
+            return Chain {
+                acc,
+                entries: Vec::new(),
+            };
         }
         let plan = &regime.plans[s.item as usize];
         if home.is_some_and(|h| h.contains(s.destination)) && !s.deemed {
             let mut acc = Acc::definite(Outcome::NotApplicable);
             acc.reasons.push(Step::new(f.not_applicable, NO_ENTRY));
-            return self.finish(j, regime, acc, Vec::new(), s);
+            return Chain {
+                acc,
+                entries: Vec::new(),
+            };
         }
         if s.deemed {
             let listed = !plan.units.is_empty();
@@ -367,23 +422,26 @@ impl World {
             };
             match regime.deemed {
                 DeemedRule::None => {
-                    return self.finish(j, regime, base(f.no_deemed), plan.units.clone(), s);
+                    return Chain {
+                        acc: base(f.no_deemed),
+                        entries: plan.units.clone(),
+                    };
                 }
                 DeemedRule::Unknown => {
                     let mut a = base(f.deemed_unknown);
                     a.hi = Outcome::LicenceRequired.max(a.hi);
-                    return self.finish(j, regime, a, plan.units.clone(), s);
+                    return Chain {
+                        acc: a,
+                        entries: plan.units.clone(),
+                    };
                 }
                 DeemedRule::TechnologyAndSoftware => {
                     let item = self.catalogue().get(s.item);
                     if matches!(item.group(), Some('A' | 'B' | 'C')) {
-                        return self.finish(
-                            j,
-                            regime,
-                            base(f.deemed_hardware),
-                            plan.units.clone(),
-                            s,
-                        );
+                        return Chain {
+                            acc: base(f.deemed_hardware),
+                            entries: plan.units.clone(),
+                        };
                     }
                 }
             }
@@ -393,7 +451,10 @@ impl World {
             acc.hi = Outcome::LicenceRequired;
             acc.reasons.push(Step::new(f.not_modelled, NO_ENTRY));
             self.apply_overrides(regime, None, s, &mut acc);
-            return self.finish(j, regime, acc, Vec::new(), s);
+            return Chain {
+                acc,
+                entries: Vec::new(),
+            };
         }
         if plan.units.is_empty() && self.foreign_multilateral(regime, s.item) {
             let mut acc = Acc::definite(Outcome::NotListed);
@@ -401,7 +462,10 @@ impl World {
             acc.reasons
                 .push(Step::new(f.foreign_multilateral, NO_ENTRY));
             self.apply_overrides(regime, None, s, &mut acc);
-            return self.finish(j, regime, acc, Vec::new(), s);
+            return Chain {
+                acc,
+                entries: Vec::new(),
+            };
         }
         if plan.units.is_empty() {
             let mut acc = Acc::definite(Outcome::NotListed);
@@ -410,7 +474,10 @@ impl World {
                 NO_ENTRY,
             ));
             self.apply_overrides(regime, None, s, &mut acc);
-            return self.finish(j, regime, acc, Vec::new(), s);
+            return Chain {
+                acc,
+                entries: Vec::new(),
+            };
         }
         let mut results: Vec<(u32, Acc)> = plan
             .units
@@ -489,7 +556,10 @@ impl World {
                 });
             }
         }
-        self.finish(j, regime, acc, plan.units.clone(), s)
+        Chain {
+            acc,
+            entries: plan.units.clone(),
+        }
     }
 
     /// Whether the item is another list's national-only entry whose control comes from a

@@ -13,5 +13,5 @@ pub use compile::{
     CAuthorisation, CCatchAll, CCondition, COverlay, CRequirement, CScope, Entry, Fact, FactId,
     FactKind, ItemMatcher, Jurisdiction, Plan, Regime, World, datasets_date,
 };
-pub use evaluate::{Determination, NO_ENTRY, Reach, ReachStep, Step};
+pub use evaluate::{Chain, Determination, NO_ENTRY, Reach, ReachStep, Step};
 pub use render::{COLUMNS, DestUse, Parts, Rendered, ear_text};

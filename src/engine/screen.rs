@@ -312,7 +312,7 @@ pub struct Screening {
     exact: FxHashMap<String, Vec<(u32, String)>>,
     /// Every word the index knows: the distinctive words of listed names with the parties
     /// that use them, and the words that are never distinctive.
-    tokens: FxHashMap<Box<str>, Token>,
+    tokens: FxHashMap<Box<[u8]>, Token>,
     distinctive: Vec<Vec<Vec<String>>>,
     /// Per party: the fewest distinctive words of one of its names (`usize::MAX`: none).
     fewest: Vec<usize>,
@@ -388,10 +388,10 @@ impl Screening {
             .copied()
             .chain(s.common.iter().map(String::as_str))
         {
-            s.tokens.entry(w.into()).or_default().plain = true;
+            s.tokens.entry(w.as_bytes().into()).or_default().plain = true;
         }
         for w in LEGAL_FORMS {
-            let e = s.tokens.entry((*w).into()).or_default();
+            let e = s.tokens.entry(w.as_bytes().into()).or_default();
             e.plain = true;
             e.form = true;
         }
@@ -403,7 +403,7 @@ impl Screening {
         for (i, per) in distinctive.into_iter().enumerate() {
             for d in &per {
                 for t in d {
-                    match s.tokens.get_mut(t.as_str()) {
+                    match s.tokens.get_mut(t.as_bytes()) {
                         Some(v) => {
                             if v.parties.last() != Some(&(i as u32)) {
                                 v.parties.push(i as u32);
@@ -411,7 +411,7 @@ impl Screening {
                         }
                         None => {
                             s.tokens.insert(
-                                t.as_str().into(),
+                                t.as_bytes().into(),
                                 Token {
                                     parties: vec![i as u32],
                                     ..Token::default()
@@ -436,7 +436,7 @@ impl Screening {
     fn distinctive_words(&self, key: &str) -> Vec<String> {
         let mut out: Vec<String> = key
             .split(' ')
-            .filter(|t| t.len() >= 2 && self.tokens.get(*t).is_none_or(|x| !x.plain))
+            .filter(|t| t.len() >= 2 && self.tokens.get(t.as_bytes()).is_none_or(|x| !x.plain))
             .map(str::to_string)
             .collect();
         out.sort();
@@ -512,7 +512,7 @@ impl Screening {
         }
         let word = |i: usize| {
             let (a, b) = toks[i];
-            std::str::from_utf8(&key[a as usize..b as usize]).unwrap_or("")
+            &key[a as usize..b as usize]
         };
         // Legal forms dropped from the end.
         while t > 1 && self.tokens.get(word(t - 1)).is_some_and(|w| w.form) {
@@ -529,7 +529,7 @@ impl Screening {
             return None;
         }
         // The distinctive words given, and the listed names that share one of them.
-        let mut given: [&str; FAST_WORDS] = [""; FAST_WORDS];
+        let mut given: [&[u8]; FAST_WORDS] = [&[]; FAST_WORDS];
         let mut g = 0;
         let mut shared = false;
         for i in 0..t {
@@ -606,7 +606,7 @@ impl Screening {
         }
         let mut candidates: Vec<u32> = Vec::new();
         for t in &given {
-            if let Some(x) = self.tokens.get(t.as_str()) {
+            if let Some(x) = self.tokens.get(t.as_bytes()) {
                 candidates.extend(x.parties.iter().copied());
             }
         }

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::engine::{COLUMNS, Determination, World};
+use crate::engine::{COLUMNS, Chain, Determination, World};
 use crate::error::{Error, Located, Result};
 use crate::input::stream::{Input, Records};
 use crate::input::{self, Options, RawRecord, SCENARIO_COLUMNS};
@@ -119,6 +119,9 @@ const fn column_index(name: &str) -> usize {
     usize::MAX
 }
 
+/// A name cell that is blank once trimmed: no name.
+const NO_NAME: u32 = u32::MAX;
+
 /// Screened names kept (then that cache starts afresh).
 const MAX_NAMES: usize = 1 << 16;
 
@@ -136,11 +139,14 @@ struct Cache {
     /// Named templates without hits, by base (`u32::MAX`: none yet): the common case, kept
     /// in an array.
     unlisted: Vec<u32>,
+    /// Per template: the base template it adds a name to (`u32::MAX`: none, as for every
+    /// template beyond its end).
+    bases: Vec<u32>,
     /// Distinct hit lists, and their index.
     hit_lists: Vec<Vec<PartyHit>>,
     hit_index: FxHashMap<Vec<PartyHit>, u32>,
-    /// Screened names (trimmed) and their hit list.
-    names: FxHashMap<Box<str>, u32>,
+    /// Screened names (the cells as read) and their hit list ([`NO_NAME`]: blank).
+    names: FxHashMap<Box<[u8]>, u32>,
     templates: Vec<Scenario>,
     key: Vec<u8>,
 }
@@ -151,6 +157,7 @@ impl Cache {
             index: FxHashMap::default(),
             named: FxHashMap::default(),
             unlisted: Vec::new(),
+            bases: Vec::new(),
             hit_lists: Vec::new(),
             hit_index: FxHashMap::default(),
             names: FxHashMap::default(),
@@ -169,6 +176,30 @@ impl Cache {
         }
     }
 
+    /// The template whose determination under jurisdiction `j` is that of template `t`: its
+    /// base where `t` only adds a name that no list holds and `j`'s law reads a name only
+    /// through its hits ([`World::name_read_only_through_hits`]).
+    fn evaluated_as(&self, world: &World, t: u32, j: usize) -> u32 {
+        let b = self.base_of(t);
+        if b != t
+            && self.templates[t as usize].hits.is_empty()
+            && world.name_read_only_through_hits(j)
+        {
+            b
+        } else {
+            t
+        }
+    }
+
+    /// The template without the end-user name of template `t` (`t` itself if it has none):
+    /// the two share their rule chain up to the party-list hits.
+    fn base_of(&self, t: u32) -> u32 {
+        match self.bases.get(t as usize) {
+            Some(&b) if b != u32::MAX => b,
+            _ => t,
+        }
+    }
+
     /// Starts afresh when full. Only where no row refers to a template (between batches).
     fn bound(&mut self) -> bool {
         if self.templates.len() > MAX_TEMPLATES || self.hit_lists.len() > MAX_TEMPLATES {
@@ -176,6 +207,7 @@ impl Cache {
             self.index.clear();
             self.named.clear();
             self.unlisted.clear();
+            self.bases.clear();
             self.hit_lists.clear();
             self.hit_index.clear();
             self.names.clear();
@@ -505,6 +537,8 @@ struct Writer<'p> {
     target: Target,
     tails: Vec<Tail>,
     memo: FxHashMap<(u32, usize), u32>,
+    /// Rule chains by (template without the name, jurisdiction), kept as long as `memo`.
+    chains: FxHashMap<(u32, usize), Chain>,
     batch: Batch,
 }
 
@@ -518,19 +552,42 @@ impl Writer<'_> {
         for (_, _, t) in &self.batch.rows {
             if let Ok(t) = t {
                 for &j in targets(&cache.templates[*t as usize], plan.selection).as_slice() {
-                    if let std::collections::hash_map::Entry::Vacant(v) = self.memo.entry((*t, j)) {
+                    let e = cache.evaluated_as(world, *t, j);
+                    if let std::collections::hash_map::Entry::Vacant(v) = self.memo.entry((e, j)) {
                         v.insert((next + missing.len()) as u32);
-                        missing.push((*t, j));
+                        missing.push((e, j));
                     }
                 }
             }
         }
+        // With end-user names, the rule chains they rest on, once per (template without the
+        // name, jurisdiction): a line with a listed customer then costs only its party-list
+        // step.
+        let named = !cache.bases.is_empty();
+        let mut chains_needed: Vec<(u32, usize)> = missing
+            .iter()
+            .filter(|&&(_, j)| named && j != usize::MAX)
+            .map(|&(t, j)| (cache.base_of(t), j))
+            .filter(|k| !self.chains.contains_key(k))
+            .collect();
+        chains_needed.sort_unstable();
+        chains_needed.dedup();
+        let made: Vec<((u32, usize), Chain)> = chains_needed
+            .par_iter()
+            .with_min_len(8)
+            .map(|&(b, j)| ((b, j), world.chain(j, &cache.templates[b as usize])))
+            .collect();
+        self.chains.extend(made);
+        let chains = &self.chains;
         let rendered: Vec<Tail> = missing
             .par_iter()
             .with_min_len(8)
             .map(|&(t, j)| {
                 let s = &cache.templates[t as usize];
-                let d = determination(world, s, j);
+                let d = match chains.get(&(cache.base_of(t), j)) {
+                    Some(c) => world.evaluate_with(j, c, s),
+                    None => determination(world, s, j),
+                };
                 Tail::new(world.render(s, &d), plan.explain, plan.format)
             })
             .collect();
@@ -543,7 +600,8 @@ impl Writer<'_> {
             match t {
                 Ok(t) => {
                     for &j in targets(&cache.templates[*t as usize], plan.selection).as_slice() {
-                        let tail = self.memo.get(&(*t, j)).copied().unwrap_or(0);
+                        let e = cache.evaluated_as(world, *t, j);
+                        let tail = self.memo.get(&(e, j)).copied().unwrap_or(0);
                         lines.push(Line::Ok {
                             id,
                             tail,
@@ -567,6 +625,7 @@ impl Writer<'_> {
         if cache.bound() || self.tails.len() > MAX_RENDERED {
             self.tails.clear();
             self.memo.clear();
+            self.chains.clear();
         }
         Ok(())
     }
@@ -642,6 +701,7 @@ pub fn run(world: &World, input: &Input, opts: &Options, plan: &Plan<'_>) -> Res
         target: Target::open(plan.output)?,
         tails: Vec::new(),
         memo: FxHashMap::default(),
+        chains: FxHashMap::default(),
         batch: Batch::default(),
     };
     let mut dups = Duplicates::new();
@@ -771,16 +831,21 @@ fn resolve(
     cache: &mut Cache,
 ) -> Result<u32> {
     cache.key(row);
-    let mut name_text: Option<&str> = None;
+    let raw_name: &[u8] = if NAME < SCENARIO_COLUMNS.len() {
+        row.cells[NAME]
+    } else {
+        &[]
+    };
+    // A name seen before was a valid cell then: it is not checked again.
+    let seen = if raw_name.is_empty() {
+        Some(NO_NAME)
+    } else {
+        cache.names.get(raw_name).copied()
+    };
     let base = if let Some(&t) = cache.index.get(cache.key.as_slice()) {
         // Every other cell is that of a row already resolved: only the name is new.
-        if NAME < SCENARIO_COLUMNS.len() {
-            name_text = Some(cell_text(
-                file,
-                row.line,
-                SCENARIO_COLUMNS[NAME],
-                row.cells[NAME],
-            )?);
+        if seen.is_none() {
+            cell_text(file, row.line, SCENARIO_COLUMNS[NAME], raw_name)?;
         }
         if !opts.line_ids && row.cells[ID].is_empty() {
             return Err(Error::input(
@@ -800,34 +865,32 @@ fn resolve(
         cache.index.insert(cache.key.clone(), t);
         t
     };
-    if NAME >= SCENARIO_COLUMNS.len() || row.cells[NAME].is_empty() {
-        return Ok(base);
-    }
-    let name = match name_text {
-        Some(t) => t,
-        None => cell_text(file, row.line, SCENARIO_COLUMNS[NAME], row.cells[NAME])?,
-    }
-    .trim();
-    if name.is_empty() {
-        return Ok(base);
-    }
-    let list = match cache.names.get(name) {
-        Some(&l) => l,
+    let list = match seen {
+        Some(NO_NAME) => return Ok(base),
+        Some(l) => l,
         None => {
-            let hits = world.screen(name)?;
-            let l = match cache.hit_index.get(&hits) {
-                Some(&l) => l,
-                None => {
-                    let l = cache.hit_lists.len() as u32;
-                    cache.hit_lists.push(hits.clone());
-                    cache.hit_index.insert(hits, l);
-                    l
+            let name = cell_text(file, row.line, SCENARIO_COLUMNS[NAME], raw_name)?.trim();
+            let l = if name.is_empty() {
+                NO_NAME
+            } else {
+                let hits = world.screen(name)?;
+                match cache.hit_index.get(&hits) {
+                    Some(&l) => l,
+                    None => {
+                        let l = cache.hit_lists.len() as u32;
+                        cache.hit_lists.push(hits.clone());
+                        cache.hit_index.insert(hits, l);
+                        l
+                    }
                 }
             };
             if cache.names.len() >= MAX_NAMES {
                 cache.names.clear();
             }
-            cache.names.insert(name.into(), l);
+            cache.names.insert(raw_name.into(), l);
+            if l == NO_NAME {
+                return Ok(base);
+            }
             l
         }
     };
@@ -847,10 +910,13 @@ fn resolve(
         .cloned()
         .unwrap_or_default();
     let mut s = cache.templates[base as usize].clone();
-    s.end_user_name = Some(name.to_string());
+    // The cell was valid text when first read.
+    s.end_user_name = Some(String::from_utf8_lossy(raw_name).trim().to_string());
     s.hits = hits;
     let t = cache.templates.len() as u32;
     cache.templates.push(s);
+    cache.bases.resize(t as usize, u32::MAX);
+    cache.bases.push(base);
     if unlisted {
         if cache.unlisted.len() <= base as usize {
             cache.unlisted.resize(base as usize + 1, u32::MAX);
