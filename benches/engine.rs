@@ -10,7 +10,9 @@
 //!   entry point as the command line.
 //! - `screening_*`: 10,000 order lines with end-user names against the same without names
 //!   (an order book of 1,000 customers, and a stress case of mostly distinct, often listed
-//!   names), and the one-time name index build.
+//!   names), and the one-time name index build. `screening_pairs` (not a divan bench; it runs
+//!   after the others, or alone with its name as the filter) prints the screening target's
+//!   ratio from interleaved pairs.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -62,6 +64,18 @@ const SCREEN_ROWS: usize = 10_000;
 
 fn main() {
     divan::main();
+    // Not a divan bench: run with the others, or alone by its name as the filter.
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    if filters.is_empty()
+        || filters
+            .iter()
+            .any(|f| "screening_pairs".contains(f.as_str()))
+    {
+        screening_pairs();
+    }
     // The scratch folder lives in a static, which is never dropped: remove it here.
     if let Some(d) = SCRATCH.get() {
         let _ = std::fs::remove_dir_all(d.path());
@@ -551,40 +565,62 @@ fn screening_stress_unnamed(b: divan::Bencher) {
     screening_run(b, &screening_inputs()[1].1, "plain-out.csv");
 }
 
-/// `evaluate` as the command runs it by default, in this process, without the one-time index
-/// build: the bundled datasets loaded, the rows evaluated on every core, the file written.
-/// Each sample evaluates on a world loaded (and, with `indexed`, its name index built) before
-/// the timing starts; the timing loads the datasets once more, as the command does, so that
-/// their load is counted in both. `screening_index_build` measures the build alone.
-fn command_run(b: divan::Bencher, input: &Path, out: &str, indexed: bool) {
-    let out = scratch().join(out);
-    b.with_inputs(|| {
+/// The figure of the screening target, measured in pairs: the order book with names and the
+/// same lines without, one after the other (the order alternating), `PAIRS` times, with the
+/// median of each pair's ratio, so that the machine's drift between two benches does not
+/// enter it. Once as the command runs it by default without the one-time index build (the
+/// bundled datasets loaded, the rows evaluated on every core, the file written; the rows are
+/// evaluated on the loaded world whose index is built beforehand, and each run loads the
+/// datasets once more, as the command does) and once for the rows alone.
+fn screening_pairs() {
+    const PAIRS: usize = 41;
+    let w = world();
+    let _ = w.screening();
+    let (named, plain) = &screening_inputs()[0];
+    let out = scratch().join("pair-out.csv");
+    let run = |input: &Path, load: bool| -> f64 {
         fresh(&out);
-        let w = World::bundled().unwrap_or_else(|e| panic!("datasets: {e}"));
-        if indexed {
-            let _ = w.screening();
+        let t = std::time::Instant::now();
+        let loaded = load.then(|| World::bundled().unwrap_or_else(|e| panic!("datasets: {e}")));
+        evaluate(w, input, OutputFormat::Csv, &out, true);
+        let secs = t.elapsed().as_secs_f64();
+        drop(loaded);
+        secs
+    };
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!(
+        "screening_pairs: order book, {SCREEN_ROWS} lines, 1,000 customers, named vs unnamed, \
+         index built beforehand; medians of {PAIRS} pairs"
+    );
+    for (load, what) in [
+        (true, "as the command (datasets loaded, rows, file)"),
+        (false, "the rows alone (datasets already loaded)"),
+    ] {
+        run(named, load);
+        run(plain, load);
+        let (mut a, mut b, mut r) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..PAIRS {
+            let (x, y) = if i % 2 == 0 {
+                let x = run(named, load);
+                (x, run(plain, load))
+            } else {
+                let y = run(plain, load);
+                (run(named, load), y)
+            };
+            a.push(x);
+            b.push(y);
+            r.push(x / y);
         }
-        w
-    })
-    .bench_local_values(|w| {
-        let loaded = World::bundled().unwrap_or_else(|e| panic!("datasets: {e}"));
-        evaluate(&w, input, OutputFormat::Csv, &out, true);
-        // Both worlds are dropped after the timing.
-        (w, loaded)
-    });
-}
-
-/// The order book with names, as the command runs it, the index build not counted: with
-/// `screening_command_book_unnamed`, the figure of the screening target.
-#[divan::bench(sample_count = 30, sample_size = 1)]
-fn screening_command_book_named(b: divan::Bencher) {
-    command_run(b, &screening_inputs()[0].0, "c-named-out.csv", true);
-}
-
-/// The order book without names, as the command runs it.
-#[divan::bench(sample_count = 30, sample_size = 1)]
-fn screening_command_book_unnamed(b: divan::Bencher) {
-    command_run(b, &screening_inputs()[0].1, "c-plain-out.csv", false);
+        println!(
+            "  {what}: named {:.2} ms, unnamed {:.2} ms, ratio {:.3}",
+            median(&mut a) * 1e3,
+            median(&mut b) * 1e3,
+            median(&mut r)
+        );
+    }
 }
 
 /// `wassenaar evaluate` as a whole process (release binary, one thread, CSV out), as a user
@@ -639,7 +675,7 @@ fn screening_process_one_unnamed(b: divan::Bencher) {
 
 /// The one-time screening index build: the party files read and the name index built, on a
 /// freshly loaded world (as the first named scenario of a run triggers it).
-#[divan::bench(sample_count = 30, sample_size = 1)]
+#[divan::bench(sample_count = 15, sample_size = 1)]
 fn screening_index_build(b: divan::Bencher) {
     b.with_inputs(|| World::bundled().unwrap_or_else(|e| panic!("datasets: {e}")))
         .bench_local_values(|w| {
